@@ -1,0 +1,44 @@
+import type { HttpTransportType, IHubProtocol, ILogger, IRetryPolicy, LogLevel } from "@microsoft/signalr";
+import type { BackoffOptions } from "./BackoffRetryPolicy.js";
+import type { ChannelsConnection } from "./ChannelsConnection.js";
+
+export type TransportName = "webSockets" | "serverSentEvents" | "longPolling";
+
+/** Options of `ChannelsClient`. Only `url` (or `connection`) is required. */
+export interface ChannelsClientOptions {
+  /** The hub URL, e.g. `/hubs/chat`. Required unless `connection` is given. */
+  readonly url?: string;
+  /** The hub protocol. `messagepack` needs the optional peer `@microsoft/signalr-protocol-msgpack`. The default is `json`. */
+  readonly protocol?: "json" | "messagepack" | IHubProtocol;
+  /** Transports to use, by name or as SignalR's `HttpTransportType` flags. The default is WebSockets only. */
+  readonly transport?: TransportName | readonly TransportName[] | HttpTransportType;
+  /**
+   * Skip the negotiate request (WebSockets only; no sticky sessions needed). The default is true when the
+   * transport is WebSockets alone. Note that SignalR learns the connection id from negotiation, so
+   * `socketId()` is undefined while negotiation is skipped.
+   */
+  readonly skipNegotiation?: boolean;
+  readonly accessTokenFactory?: () => string | Promise<string>;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly withCredentials?: boolean;
+  /**
+   * Reconnection: backoff options, any SignalR `IRetryPolicy`, or false to stay disconnected when the
+   * connection drops. The default retries forever with jittered delays of up to 10 seconds.
+   */
+  readonly reconnect?: false | BackoffOptions | IRetryPolicy;
+  /** A SignalR logger or minimum log level. Listener exceptions are logged here (else to the console). */
+  readonly logger?: ILogger | LogLevel;
+  readonly serverTimeoutMs?: number;
+  readonly keepAliveIntervalMs?: number;
+  /**
+   * How long an event that arrives ahead of a missing offset waits for the missing ones before they
+   * are fetched from history. The default is 200 ms.
+   */
+  readonly reorderWindowMs?: number;
+  /** Out-of-order events held per channel before history is asked at once. The default is 1000. */
+  readonly maxBufferedEvents?: number;
+  /** Channels per `SubscribeMany` call when (re)subscribing in bulk. The default is 50. */
+  readonly subscribeBatchSize?: number;
+  /** Use this connection instead of building a `HubConnection` (tests, custom setups). */
+  readonly connection?: ChannelsConnection;
+}

@@ -1,0 +1,84 @@
+// Wire protocol v1 (docs/protocol.md). Field names are camelCase in JSON and MessagePack alike.
+
+/** A point in a channel's event stream: the offset of an event and the epoch of the stream it belongs to. */
+export interface StreamPosition {
+  readonly offset: number;
+  readonly epoch: string;
+}
+
+/** The single argument of the `ChannelEvent` client method. */
+export interface ChannelEvent<TData = unknown, TName extends string = string> {
+  readonly channel: string;
+  readonly event: TName;
+  readonly data: TData;
+  /** Present on history-enabled channels: contiguous per channel (1, 2, 3, …). */
+  readonly offset?: number;
+  /** Present with `offset`: changes when the stream is lost. */
+  readonly epoch?: string;
+  /** Unix milliseconds. */
+  readonly timestamp: number;
+  /** Server-stamped sender (member or user id) of a whisper. */
+  readonly from?: string;
+}
+
+/** A presence member: a user, identified by the id the server's presence callback returned. */
+export interface PresenceMember<TInfo = unknown> {
+  readonly id: string;
+  readonly info: TInfo;
+}
+
+export type MemberLeftReason = "left" | "disconnected" | "timeout";
+
+/** Data of the reserved `member:left` event. */
+export interface MemberLeftData<TInfo = unknown> extends PresenceMember<TInfo> {
+  readonly reason: MemberLeftReason;
+}
+
+/** Data of the reserved `channel:unsubscribed` event. */
+export interface ChannelUnsubscribedData {
+  readonly reason: string;
+}
+
+/** The result of `Subscribe`, and each element of the result of `SubscribeMany`. */
+export interface SubscribeResult {
+  readonly channel: string;
+  readonly position: StreamPosition | null;
+  readonly recovered: boolean;
+  readonly missed: readonly ChannelEvent[] | null;
+  readonly members: readonly PresenceMember[] | null;
+  /** `SubscribeMany` only: a coded message ("forbidden: …") instead of an exception. */
+  readonly error?: string | null;
+}
+
+/** The result of `GetHistory`. */
+export interface HistoryResult<TEvent extends ChannelEvent = ChannelEvent> {
+  readonly position: StreamPosition | null;
+  readonly events: readonly TEvent[];
+}
+
+/** Hub method names, client to server. */
+export const HubMethods = {
+  subscribe: "Subscribe",
+  subscribeMany: "SubscribeMany",
+  unsubscribe: "Unsubscribe",
+  whisper: "Whisper",
+  getMembers: "GetMembers",
+  getHistory: "GetHistory",
+} as const;
+
+/** The one client method the server calls. */
+export const ClientMethod = "ChannelEvent";
+
+/** Event names the server reserves; app events may not use these prefixes. */
+export const ReservedEvents = {
+  memberJoined: "member:joined",
+  memberLeft: "member:left",
+  channelUnsubscribed: "channel:unsubscribed",
+  whisperPrefix: "client-",
+} as const;
+
+/** Channel kind prefixes, as in Pusher and Laravel. */
+export const ChannelPrefixes = {
+  private: "private-",
+  presence: "presence-",
+} as const;

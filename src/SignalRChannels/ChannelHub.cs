@@ -1,0 +1,52 @@
+using Microsoft.AspNetCore.SignalR;
+using SignalRChannels.Internal;
+
+namespace SignalRChannels;
+
+/// <summary>
+/// The base class of a hub that serves channels (wire protocol v1). Inherit it, add your own hub methods,
+/// and map it with <c>app.MapChannelHub&lt;THub&gt;(path)</c>.
+/// </summary>
+/// <example>
+/// <code>
+/// public sealed class ChatHub : ChannelHub
+/// {
+///     public Task SendMessage(string roomId, string text) =>
+///         Channels.Channel($"presence-chat.{roomId}").PublishAsync("message", new { text }, Context.ConnectionAborted);
+/// }
+/// </code>
+/// </example>
+public abstract class ChannelHub : Hub
+{
+    private ChannelHubServices? _services;
+
+    /// <summary>Publishes events to channels.</summary>
+    protected IChannelBroadcaster Channels => Services.Broadcaster;
+
+    internal ChannelHubServices Services
+    {
+        get => _services ?? throw new InvalidOperationException(
+            "Channel services are missing. Call AddSignalR().AddChannels() and map the hub with MapChannelHub<THub>().");
+        set => _services = value;
+    }
+
+    /// <summary>Subscribes the caller to a channel (wire protocol v1 <c>Subscribe</c>).</summary>
+    /// <param name="channel">The full channel name.</param>
+    /// <param name="options">Recovery position and event filter; may be null.</param>
+    /// <returns>The subscription's position, recovered events and presence members.</returns>
+    public Task<SubscribeResult> Subscribe(string? channel, SubscribeOptions? options) =>
+        Services.Subscriptions.SubscribeAsync(Context, Groups, channel, options?.Since, options?.Events);
+
+    /// <summary>Subscribes the caller to several channels in one call (wire protocol v1 <c>SubscribeMany</c>).</summary>
+    /// <param name="channels">The full channel names.</param>
+    /// <param name="options">Recovery positions per channel and an event filter; may be null.</param>
+    /// <returns>One result per channel, in order; a failed channel carries <c>error</c> instead of failing the call.</returns>
+    public Task<SubscribeResult[]> SubscribeMany(string?[]? channels, SubscribeManyOptions? options) =>
+        Services.Subscriptions.SubscribeManyAsync(Context, Groups, channels, options);
+
+    /// <summary>Unsubscribes the caller from a channel (wire protocol v1 <c>Unsubscribe</c>); idempotent.</summary>
+    /// <param name="channel">The full channel name.</param>
+    /// <returns>A task that completes when the subscription is gone.</returns>
+    public Task Unsubscribe(string? channel) =>
+        Services.Subscriptions.UnsubscribeAsync(Context, Groups, channel);
+}

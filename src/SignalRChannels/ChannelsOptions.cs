@@ -1,0 +1,33 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace SignalRChannels;
+
+/// <summary>
+/// Limits and behaviour of channels. Validated at start-up.
+/// </summary>
+public sealed class ChannelsOptions
+{
+    /// <summary>The maximum length of a channel name, prefix included. The default is 200.</summary>
+    [Range(16, 1024)]
+    public int MaxChannelNameLength { get; set; } = ChannelName.DefaultMaxLength;
+
+    /// <summary>The maximum number of channels one connection may subscribe to. The default is 100.</summary>
+    [Range(1, 100_000)]
+    public int MaxSubscriptionsPerConnection { get; set; } = 100;
+
+    /// <summary>The maximum length of an event name. The default is 100.</summary>
+    [Range(8, 1024)]
+    public int MaxEventNameLength { get; set; } = 100;
+
+    /// <summary>The maximum size of a published event's payload, as UTF-8 JSON. The default is 64 KiB.</summary>
+    [Range(64, 16 * 1024 * 1024)]
+    public int MaxPayloadBytes { get; set; } = 64 * 1024;
+
+    /// <summary>The maximum nesting depth of a payload a client sends. The default is 32.</summary>
+    [Range(1, 64)]
+    public int MaxPayloadDepth { get; set; } = 32;
+
+    /// <summary>The maximum number of event names in a subscription's event filter. The default is 32.</summary>
+    [Range(1, 1024)]
+    public int MaxEventFilterNames { get; set; } = 32;
+}

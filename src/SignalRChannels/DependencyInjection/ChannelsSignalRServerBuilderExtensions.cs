@@ -1,0 +1,69 @@
+using MessagePack;
+using MessagePack.Formatters;
+using MessagePack.Resolvers;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using SignalRChannels;
+using SignalRChannels.Authorization;
+using SignalRChannels.Internal;
+using SignalRChannels.Pipeline;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Adds channels to a SignalR server.</summary>
+public static class ChannelsSignalRServerBuilderExtensions
+{
+    /// <summary>Adds channels with the in-memory defaults.</summary>
+    /// <param name="builder">The SignalR server builder.</param>
+    /// <returns>A builder for channel add-ons such as <c>AddRedis()</c>.</returns>
+    public static IChannelsServerBuilder AddChannels(this ISignalRServerBuilder builder) =>
+        builder.AddChannels(_ => { });
+
+    /// <summary>Adds channels and configures them.</summary>
+    /// <param name="builder">The SignalR server builder.</param>
+    /// <param name="configure">Registers routes and changes options.</param>
+    /// <returns>A builder for channel add-ons such as <c>AddRedis()</c>.</returns>
+    public static IChannelsServerBuilder AddChannels(this ISignalRServerBuilder builder, Action<ChannelsBuilder> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+
+        var services = builder.Services;
+        var firstCall = !services.Any(d => d.ServiceType == typeof(ChannelHubFilter));
+        services.AddOptions<ChannelsOptions>().ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<HubClientsAccessor>();
+        services.TryAddSingleton<ChannelAuthorizer>();
+        services.TryAddSingleton<ChannelSubscriptions>();
+        services.TryAddSingleton<PublishPipeline>();
+        services.TryAddSingleton<IChannelBroadcaster, ChannelBroadcaster>();
+        services.TryAddSingleton<ChannelHubServices>();
+        services.TryAddSingleton<ChannelHubFilter>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<MessagePackHubProtocolOptions>, ChannelsMessagePackOptionsSetup>());
+        if (firstCall)
+        {
+            services.Configure<HubOptions>(options => options.AddFilter<ChannelHubFilter>());
+        }
+
+        configure(new ChannelsBuilder(services));
+        return builder as IChannelsServerBuilder ?? new ChannelsServerBuilder(services);
+    }
+
+    private sealed class ChannelsServerBuilder(IServiceCollection services) : IChannelsServerBuilder
+    {
+        public IServiceCollection Services { get; } = services;
+    }
+
+    /// <summary>Lets the MessagePack protocol write canonical payloads (<see cref="System.Text.Json.JsonElement"/>) natively.</summary>
+    private sealed class ChannelsMessagePackOptionsSetup : IPostConfigureOptions<MessagePackHubProtocolOptions>
+    {
+        public void PostConfigure(string? name, MessagePackHubProtocolOptions options)
+        {
+            var resolver = CompositeResolver.Create(
+                [JsonElementFormatter.Instance],
+                [options.SerializerOptions.Resolver]);
+            options.SerializerOptions = options.SerializerOptions.WithResolver(resolver);
+        }
+    }
+}

@@ -1,0 +1,25 @@
+namespace SignalRChannels;
+
+/// <summary>
+/// Publishes events to channels from anywhere in the app: controllers, background jobs, hubs.
+/// Registered by <c>AddChannels()</c>; publishes reach every node when Redis scale-out is configured.
+/// </summary>
+public interface IChannelBroadcaster
+{
+    /// <summary>Publishes an event to every subscriber of a channel.</summary>
+    /// <param name="channel">The full channel name, for example <c>private-orders.42</c>.</param>
+    /// <param name="eventName">The event name; names starting with <c>member:</c>, <c>channel:</c> or <c>client-</c> are reserved.</param>
+    /// <param name="data">The payload, serialized with the hub's JSON options (camelCase by default) for both hub protocols.</param>
+    /// <param name="toOthers">
+    /// A connection id to leave out, as Laravel's <c>toOthers()</c>: usually the <c>X-Socket-ID</c> header of the
+    /// current request (see <c>HttpContext.GetSocketId()</c>). <see langword="null"/> sends to everyone.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the publish.</param>
+    /// <exception cref="ChannelException">The channel or event name is invalid, or the payload is too large.</exception>
+    Task PublishAsync(string channel, string eventName, object? data, string? toOthers = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Returns a handle for publishing to one channel.</summary>
+    /// <param name="channel">The full channel name.</param>
+    /// <returns>A handle that publishes to <paramref name="channel"/>.</returns>
+    ChannelTarget Channel(string channel);
+}

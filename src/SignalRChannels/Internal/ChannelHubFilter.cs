@@ -1,0 +1,82 @@
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Logging;
+
+namespace SignalRChannels.Internal;
+
+/// <summary>
+/// Connects <see cref="ChannelHub"/> instances to the channel services, tracks connections, and turns
+/// errors into coded <see cref="HubException"/>s so no internal detail reaches a client.
+/// </summary>
+internal sealed class ChannelHubFilter(
+    ChannelHubServices services,
+    ILogger<ChannelHubFilter> logger) : IHubFilter
+{
+    private static readonly HashSet<string> s_protocolMethods = new(StringComparer.Ordinal)
+    {
+        nameof(ChannelHub.Subscribe),
+        nameof(ChannelHub.SubscribeMany),
+        nameof(ChannelHub.Unsubscribe),
+    };
+
+    public async ValueTask<object?> InvokeMethodAsync(
+        HubInvocationContext invocationContext,
+        Func<HubInvocationContext, ValueTask<object?>> next)
+    {
+        if (invocationContext.Hub is not ChannelHub hub)
+        {
+            return await next(invocationContext).ConfigureAwait(false);
+        }
+
+        hub.Services = services;
+        try
+        {
+            return await next(invocationContext).ConfigureAwait(false);
+        }
+        catch (ChannelException ex)
+        {
+            ChannelsLog.BadInput(logger, invocationContext.Context.ConnectionId, invocationContext.HubMethodName, ex.Message);
+            throw new HubException(ex.Message);
+        }
+        catch (Exception ex) when (ex is not HubException && s_protocolMethods.Contains(invocationContext.HubMethodName))
+        {
+            if (invocationContext.Context.ConnectionAborted.IsCancellationRequested)
+            {
+                throw new HubException($"{ChannelErrorCodes.Unavailable}: the connection is closing");
+            }
+
+            ChannelsLog.MethodFailed(logger, ex, invocationContext.HubMethodName, invocationContext.Context.ConnectionId);
+            throw new HubException($"{ChannelErrorCodes.Unavailable}: the server could not complete the request");
+        }
+    }
+
+    public async Task OnConnectedAsync(HubLifetimeContext context, Func<HubLifetimeContext, Task> next)
+    {
+        if (context.Hub is ChannelHub hub)
+        {
+            hub.Services = services;
+            services.Subscriptions.OnConnected(context.Context);
+        }
+
+        await next(context).ConfigureAwait(false);
+    }
+
+    public async Task OnDisconnectedAsync(HubLifetimeContext context, Exception? exception, Func<HubLifetimeContext, Exception?, Task> next)
+    {
+        if (context.Hub is ChannelHub hub)
+        {
+            hub.Services = services;
+        }
+
+        try
+        {
+            await next(context, exception).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (context.Hub is ChannelHub)
+            {
+                services.Subscriptions.OnDisconnected(context.Context.ConnectionId);
+            }
+        }
+    }
+}
