@@ -49,4 +49,15 @@ public abstract class ChannelHub : Hub
     /// <returns>A task that completes when the subscription is gone.</returns>
     public Task Unsubscribe(string? channel) =>
         Services.Subscriptions.UnsubscribeAsync(Context, Groups, channel);
+
+    /// <summary>
+    /// Sends a client event to the other subscribers of a private or presence channel (wire protocol v1 <c>Whisper</c>).
+    /// It is delivered as <c>client-&lt;event&gt;</c> with a server-stamped <c>from</c>, and never echoed to the sender.
+    /// </summary>
+    /// <param name="channel">The full channel name; the caller must be subscribed.</param>
+    /// <param name="event">The event name, without the <c>client-</c> prefix.</param>
+    /// <param name="data">The payload.</param>
+    /// <returns>A task that completes when the event has been handed to the fan-out.</returns>
+    public Task Whisper(string? channel, string? @event, object? data) =>
+        Services.Subscriptions.WhisperAsync(Context, channel, @event, data);
 }

@@ -1,16 +1,20 @@
 using Microsoft.Extensions.DependencyInjection;
+using SignalRChannels.Internal;
 
 namespace SignalRChannels;
 
 /// <summary>
-/// Configures channels inside <c>AddChannels(channels =&gt; ...)</c>: options now, and authorization
-/// routes, presence and history settings as they are registered.
+/// Configures channels inside <c>AddChannels(channels =&gt; ...)</c>: authorization routes (Laravel's
+/// <c>Broadcast::channel</c>), whisper settings and options.
 /// </summary>
 public sealed class ChannelsBuilder
 {
-    internal ChannelsBuilder(IServiceCollection services)
+    private readonly ChannelRegistry _registry;
+
+    internal ChannelsBuilder(IServiceCollection services, ChannelRegistry registry)
     {
         Services = services;
+        _registry = registry;
     }
 
     /// <summary>The application's services.</summary>
@@ -23,6 +27,60 @@ public sealed class ChannelsBuilder
     {
         ArgumentNullException.ThrowIfNull(configure);
         Services.Configure(configure);
+        return this;
+    }
+
+    /// <summary>
+    /// Registers an authorization route for private channels. <c>Private("orders.{orderId}", ...)</c> authorizes
+    /// <c>private-orders.42</c>. The callback receives the user (<see cref="System.Security.Claims.ClaimsPrincipal"/>),
+    /// route parameters by name, and DI services, and returns <see langword="true"/> to allow (sync or async).
+    /// </summary>
+    /// <param name="pattern">The route pattern, without the <c>private-</c> prefix.</param>
+    /// <param name="callback">Returns whether to allow; a callback that throws denies.</param>
+    /// <returns>The route, for adding policies with <see cref="ChannelRoute.RequireAuthorization"/>.</returns>
+    public ChannelRoute Private(string pattern, Delegate callback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        return _registry.AddRoute(ChannelKind.Private, pattern, callback);
+    }
+
+    /// <summary>Registers a private route authorized by policies only; add them with <see cref="ChannelRoute.RequireAuthorization"/>.</summary>
+    /// <param name="pattern">The route pattern, without the <c>private-</c> prefix.</param>
+    /// <returns>The route.</returns>
+    public ChannelRoute Private(string pattern) => _registry.AddRoute(ChannelKind.Private, pattern, callback: null);
+
+    /// <summary>
+    /// Registers an authorization route for presence channels. The callback returns the
+    /// <see cref="PresenceMember"/> (id and info) to allow, or <see langword="null"/> to deny.
+    /// </summary>
+    /// <param name="pattern">The route pattern, without the <c>presence-</c> prefix.</param>
+    /// <param name="callback">Returns the member or null; a callback that throws denies.</param>
+    /// <returns>The route.</returns>
+    public ChannelRoute Presence(string pattern, Delegate callback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        return _registry.AddRoute(ChannelKind.Presence, pattern, callback);
+    }
+
+    /// <summary>
+    /// Registers a route for public channels. Public channels are open unless
+    /// <see cref="ChannelsOptions.RequirePublicChannelAuthorization"/> is set; then only routed ones are allowed.
+    /// </summary>
+    /// <param name="pattern">The route pattern.</param>
+    /// <param name="callback">Returns whether to allow.</param>
+    /// <returns>The route.</returns>
+    public ChannelRoute Public(string pattern, Delegate callback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        return _registry.AddRoute(ChannelKind.Public, pattern, callback);
+    }
+
+    /// <summary>Turns off client events (whispers) on channels that match a pattern.</summary>
+    /// <param name="pattern">A channel pattern, for example <c>orders.*</c>.</param>
+    /// <returns>This builder.</returns>
+    public ChannelsBuilder DisableWhispers(string pattern)
+    {
+        _registry.DisableWhispers(ChannelPattern.Parse(pattern));
         return this;
     }
 }

@@ -30,4 +30,27 @@ public sealed class ChannelsOptions
     /// <summary>The maximum number of event names in a subscription's event filter. The default is 32.</summary>
     [Range(1, 1024)]
     public int MaxEventFilterNames { get; set; } = 32;
+
+    /// <summary>
+    /// Whether public channels need a matching <see cref="ChannelsBuilder.Public"/> route too. The default is
+    /// <see langword="false"/>: anyone may subscribe to a public channel.
+    /// </summary>
+    public bool RequirePublicChannelAuthorization { get; set; }
+
+    /// <summary>
+    /// How long an authorization callback may run before the subscription fails with <c>unavailable</c>.
+    /// The default is 10 seconds.
+    /// </summary>
+    public TimeSpan AuthorizationTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How many client events (whispers) a connection may send per <see cref="WhisperWindow"/>. The default is 10.</summary>
+    [Range(1, 10_000)]
+    public int WhisperPermitLimit { get; set; } = 10;
+
+    /// <summary>The window of <see cref="WhisperPermitLimit"/>. The default is 1 second.</summary>
+    public TimeSpan WhisperWindow { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The maximum size of a client event's payload, as UTF-8 JSON. The default is 10 KB (10,240 bytes).</summary>
+    [Range(16, 1024 * 1024)]
+    public int MaxWhisperPayloadBytes { get; set; } = 10 * 1024;
 }

@@ -82,3 +82,36 @@ export const ChannelPrefixes = {
   private: "private-",
   presence: "presence-",
 } as const;
+
+function toNumber(value: unknown): number | undefined {
+  if (typeof value === "number") {
+    return value;
+  }
+  if (typeof value === "bigint") {
+    return Number(value);
+  }
+  return undefined;
+}
+
+/** Reads a position off the wire; MessagePack may hand over int64s as bigint. */
+export function normalizePosition(raw: StreamPosition | null | undefined): StreamPosition | null {
+  const offset = toNumber(raw?.offset);
+  if (raw === null || raw === undefined || offset === undefined || typeof raw.epoch !== "string") {
+    return null;
+  }
+  return { offset, epoch: raw.epoch };
+}
+
+/** Reads an event off the wire: null optional fields become absent, int64s become numbers. */
+export function normalizeEvent(raw: ChannelEvent): ChannelEvent {
+  const offset = toNumber(raw.offset);
+  return {
+    channel: raw.channel,
+    event: raw.event,
+    data: raw.data,
+    timestamp: toNumber(raw.timestamp) ?? 0,
+    ...(offset !== undefined && { offset }),
+    ...(typeof raw.epoch === "string" && { epoch: raw.epoch }),
+    ...(typeof raw.from === "string" && { from: raw.from }),
+  };
+}

@@ -29,7 +29,8 @@ public static class ChannelHubEndpointRouteBuilderExtensions
 
         var accessor = endpoints.ServiceProvider.GetService<HubClientsAccessor>()
             ?? throw new InvalidOperationException("Call services.AddSignalR().AddChannels() before MapChannelHub<THub>().");
-        accessor.Set(typeof(THub), endpoints.ServiceProvider.GetRequiredService<IHubContext<THub>>().Clients);
+        var hubContext = endpoints.ServiceProvider.GetRequiredService<IHubContext<THub>>();
+        accessor.Set(typeof(THub), hubContext.Clients, hubContext.Groups);
 
         return configure is null ? endpoints.MapHub<THub>(pattern) : endpoints.MapHub<THub>(pattern, configure);
     }

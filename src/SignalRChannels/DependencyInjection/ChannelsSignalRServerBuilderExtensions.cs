@@ -32,10 +32,14 @@ public static class ChannelsSignalRServerBuilderExtensions
         var services = builder.Services;
         var firstCall = !services.Any(d => d.ServiceType == typeof(ChannelHubFilter));
         services.AddOptions<ChannelsOptions>().ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ChannelsOptions>, ChannelsOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        services.AddAuthorizationCore();
         services.TryAddSingleton<HubClientsAccessor>();
         services.TryAddSingleton<ChannelAuthorizer>();
         services.TryAddSingleton<ChannelSubscriptions>();
+        services.TryAddSingleton<IChannelSubscriptionManager>(sp => sp.GetRequiredService<ChannelSubscriptions>());
+        services.TryAddSingleton<IChannelCommandBus, LocalChannelCommandBus>();
         services.TryAddSingleton<PublishPipeline>();
         services.TryAddSingleton<IChannelBroadcaster, ChannelBroadcaster>();
         services.TryAddSingleton<ChannelHubServices>();
@@ -46,7 +50,14 @@ public static class ChannelsSignalRServerBuilderExtensions
             services.Configure<HubOptions>(options => options.AddFilter<ChannelHubFilter>());
         }
 
-        configure(new ChannelsBuilder(services));
+        var registry = services.FirstOrDefault(d => d.ServiceType == typeof(ChannelRegistry))?.ImplementationInstance as ChannelRegistry;
+        if (registry is null)
+        {
+            registry = new ChannelRegistry();
+            services.AddSingleton(registry);
+        }
+
+        configure(new ChannelsBuilder(services, registry));
         return builder as IChannelsServerBuilder ?? new ChannelsServerBuilder(services);
     }
 

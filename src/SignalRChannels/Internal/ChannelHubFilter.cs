@@ -16,6 +16,7 @@ internal sealed class ChannelHubFilter(
         nameof(ChannelHub.Subscribe),
         nameof(ChannelHub.SubscribeMany),
         nameof(ChannelHub.Unsubscribe),
+        nameof(ChannelHub.Whisper),
     };
 
     public async ValueTask<object?> InvokeMethodAsync(

@@ -1,34 +1,71 @@
 using System.Collections.Concurrent;
+using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SignalRChannels.Authorization;
+using SignalRChannels.Pipeline;
 
 namespace SignalRChannels.Internal;
 
 /// <summary>
 /// The subscription engine behind the <see cref="ChannelHub"/> methods: validates input, authorizes,
-/// enforces limits and keeps each connection's set of channels (a SignalR group per channel).
+/// enforces limits, keeps each connection's channels (a SignalR group per channel), relays client events
+/// and applies revocations.
 /// </summary>
-internal sealed class ChannelSubscriptions(
-    ChannelAuthorizer authorizer,
-    IOptions<ChannelsOptions> options,
-    ILogger<ChannelSubscriptions> logger)
+internal sealed class ChannelSubscriptions : IChannelSubscriptionManager
 {
     private readonly ConcurrentDictionary<string, ConnectionChannels> _connections = new(StringComparer.Ordinal);
-    private readonly ChannelsOptions _options = options.Value;
+    private readonly ChannelAuthorizer _authorizer;
+    private readonly ChannelRegistry _registry;
+    private readonly PublishPipeline _pipeline;
+    private readonly HubClientsAccessor _hubs;
+    private readonly IChannelCommandBus _commands;
+    private readonly TimeProvider _timeProvider;
+    private readonly ChannelsOptions _options;
+    private readonly ILogger _logger;
+
+    public ChannelSubscriptions(
+        ChannelAuthorizer authorizer,
+        ChannelRegistry registry,
+        PublishPipeline pipeline,
+        HubClientsAccessor hubs,
+        IChannelCommandBus commands,
+        TimeProvider timeProvider,
+        IOptions<ChannelsOptions> options,
+        ILogger<ChannelSubscriptions> logger)
+    {
+        _authorizer = authorizer;
+        _registry = registry;
+        _pipeline = pipeline;
+        _hubs = hubs;
+        _commands = commands;
+        _timeProvider = timeProvider;
+        _options = options.Value;
+        _logger = logger;
+        _commands.Subscribe(ApplyAsync);
+    }
 
     public int ConnectionCount => _connections.Count;
 
-    public void OnConnected(HubCallerContext caller) =>
-        _connections[caller.ConnectionId] = new ConnectionChannels(caller.ConnectionId, caller.User);
+    public void OnConnected(HubCallerContext caller)
+    {
+        var limiter = new FixedWindowRateLimiter(new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = _options.WhisperPermitLimit,
+            Window = _options.WhisperWindow,
+            QueueLimit = 0,
+        });
+        _connections[caller.ConnectionId] = new ConnectionChannels(caller.ConnectionId, caller.UserIdentifier, caller.User, limiter);
+    }
 
     public void OnDisconnected(string connectionId)
     {
         // SignalR removes a closed connection from its groups; only our bookkeeping is left to drop.
         if (_connections.TryRemove(connectionId, out var connection))
         {
-            ChannelsLog.ConnectionRemoved(logger, connectionId, connection.RemoveAll().Length);
+            ChannelsLog.ConnectionRemoved(_logger, connectionId, connection.RemoveAll().Length);
+            connection.Dispose();
         }
     }
 
@@ -36,7 +73,7 @@ internal sealed class ChannelSubscriptions(
         _connections.TryGetValue(connectionId, out var connection) ? connection.Snapshot() : [];
 
     public bool IsSubscribed(string connectionId, ChannelName channel) =>
-        _connections.TryGetValue(connectionId, out var connection) && connection.Contains(channel);
+        _connections.TryGetValue(connectionId, out var connection) && connection.TryGet(channel, out _);
 
     public async Task<SubscribeResult> SubscribeAsync(
         HubCallerContext caller,
@@ -50,14 +87,14 @@ internal sealed class ChannelSubscriptions(
         ValidateSince(since);
         ValidateEventFilter(events);
 
-        var authorization = await authorizer.AuthorizeAsync(caller, name, caller.ConnectionAborted).ConfigureAwait(false);
+        var authorization = await _authorizer.AuthorizeAsync(caller, name, caller.ConnectionAborted).ConfigureAwait(false);
         if (!authorization.IsAllowed)
         {
-            ChannelsLog.Denied(logger, caller.ConnectionId, name.Value, authorization.Reason!);
+            ChannelsLog.Denied(_logger, caller.ConnectionId, name.Value, authorization.Reason!);
             throw new ChannelException(ChannelErrorCodes.Forbidden, $"subscription to '{name.Value}' denied");
         }
 
-        if (!connection.TryAdd(name, _options.MaxSubscriptionsPerConnection))
+        if (!connection.TryAdd(name, authorization.Member, _options.MaxSubscriptionsPerConnection))
         {
             throw new ChannelException(
                 ChannelErrorCodes.LimitExceeded,
@@ -74,7 +111,7 @@ internal sealed class ChannelSubscriptions(
             throw;
         }
 
-        ChannelsLog.Subscribed(logger, caller.ConnectionId, name.Value);
+        ChannelsLog.Subscribed(_logger, caller.ConnectionId, name.Value);
         return new SubscribeResult { Channel = name.Value };
     }
 
@@ -126,14 +163,96 @@ internal sealed class ChannelSubscriptions(
         if (connection.Remove(name))
         {
             await groups.RemoveFromGroupAsync(caller.ConnectionId, ChannelGroups.For(name), CancellationToken.None).ConfigureAwait(false);
-            ChannelsLog.Unsubscribed(logger, caller.ConnectionId, name.Value);
+            ChannelsLog.Unsubscribed(_logger, caller.ConnectionId, name.Value);
         }
+    }
+
+    public Task WhisperAsync(HubCallerContext caller, string? channel, string? eventName, object? data)
+    {
+        var connection = Connection(caller);
+        var name = ParseChannel(channel);
+        if (name.Kind == ChannelKind.Public)
+        {
+            throw new ChannelException(ChannelErrorCodes.WhisperDisabled, "client events are only allowed on private and presence channels");
+        }
+
+        if (!connection.TryGet(name, out var member))
+        {
+            throw new ChannelException(ChannelErrorCodes.NotSubscribed, $"subscribe to '{name.Value}' before whispering on it");
+        }
+
+        if (!EventNames.IsWellFormed(eventName, _options.MaxEventNameLength - EventNames.ClientPrefix.Length, out var error))
+        {
+            throw new ChannelException(ChannelErrorCodes.InvalidArgument, error!);
+        }
+
+        if (!_registry.WhispersEnabled(name))
+        {
+            throw new ChannelException(ChannelErrorCodes.WhisperDisabled, $"client events are disabled on '{name.Value}'");
+        }
+
+        using (var lease = connection.WhisperLimiter.AttemptAcquire())
+        {
+            if (!lease.IsAcquired)
+            {
+                throw new ChannelException(
+                    ChannelErrorCodes.RateLimited,
+                    $"at most {_options.WhisperPermitLimit} client events per {_options.WhisperWindow.TotalSeconds:0.###} s");
+            }
+        }
+
+        var payload = EventPayload.FromClient(data, _options.MaxWhisperPayloadBytes, _options.MaxPayloadDepth);
+        var from = member?.Id ?? caller.UserIdentifier ?? caller.ConnectionId;
+        return _pipeline.PublishAsync(name, EventNames.ClientPrefix + eventName, payload, from, caller.ConnectionId, CancellationToken.None);
     }
 
     public ChannelName ParseChannel(string? channel) =>
         ChannelName.TryParse(channel, _options.MaxChannelNameLength, out var name, out var error)
             ? name
             : throw new ChannelException(ChannelErrorCodes.InvalidChannel, error);
+
+    Task IChannelSubscriptionManager.RemoveUserAsync(string userId, string channelPattern, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        ChannelPattern.Parse(channelPattern);
+        return _commands.PublishAsync(new ChannelCommand(ChannelCommand.RevokeUser, userId, channelPattern), cancellationToken);
+    }
+
+    Task IChannelSubscriptionManager.RemoveConnectionAsync(string connectionId, string channelPattern, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(connectionId);
+        ChannelPattern.Parse(channelPattern);
+        return _commands.PublishAsync(new ChannelCommand(ChannelCommand.RevokeConnection, connectionId, channelPattern), cancellationToken);
+    }
+
+    /// <summary>Applies a revocation to the connections of this node.</summary>
+    private async Task ApplyAsync(ChannelCommand command)
+    {
+        var pattern = ChannelPattern.Parse(command.Pattern);
+        var targets = command.Kind switch
+        {
+            ChannelCommand.RevokeUser => _connections.Values.Where(c => string.Equals(c.UserIdentifier, command.Target, StringComparison.Ordinal)),
+            ChannelCommand.RevokeConnection => _connections.TryGetValue(command.Target, out var one) ? [one] : [],
+            _ => [],
+        };
+
+        foreach (var connection in targets.ToArray())
+        {
+            foreach (var channel in connection.RemoveMatching(pattern))
+            {
+                await _hubs.Groups.RemoveFromGroupAsync(connection.ConnectionId, ChannelGroups.For(channel)).ConfigureAwait(false);
+                var notice = new ChannelEvent
+                {
+                    Channel = channel.Value,
+                    Event = EventNames.Unsubscribed,
+                    Data = EventPayload.ToElement(new { reason = "revoked" }),
+                    Timestamp = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds(),
+                };
+                await _hubs.Clients.Client(connection.ConnectionId).SendAsync(ChannelEvent.ClientMethodName, notice).ConfigureAwait(false);
+                ChannelsLog.Unsubscribed(_logger, connection.ConnectionId, channel.Value);
+            }
+        }
+    }
 
     private ConnectionChannels Connection(HubCallerContext caller) =>
         _connections.TryGetValue(caller.ConnectionId, out var connection)

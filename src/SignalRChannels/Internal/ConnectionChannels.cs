@@ -1,41 +1,44 @@
 using System.Security.Claims;
+using System.Threading.RateLimiting;
 
 namespace SignalRChannels.Internal;
 
-/// <summary>The subscriptions of one connection. Methods are thread-safe.</summary>
-internal sealed class ConnectionChannels(string connectionId, ClaimsPrincipal? user)
+/// <summary>
+/// One connection's subscriptions (with the presence member each was authorized as) and its whisper
+/// rate limiter. Methods are thread-safe.
+/// </summary>
+internal sealed class ConnectionChannels(string connectionId, string? userIdentifier, ClaimsPrincipal? user, RateLimiter whisperLimiter) : IDisposable
 {
-    private readonly HashSet<ChannelName> _channels = [];
+    private readonly Dictionary<ChannelName, PresenceMember?> _channels = [];
 
     public string ConnectionId { get; } = connectionId;
 
+    public string? UserIdentifier { get; } = userIdentifier;
+
     public ClaimsPrincipal? User { get; } = user;
 
-    public int Count
+    public RateLimiter WhisperLimiter { get; } = whisperLimiter;
+
+    public bool TryGet(ChannelName channel, out PresenceMember? member)
     {
-        get
+        lock (_channels)
         {
-            lock (_channels)
+            return _channels.TryGetValue(channel, out member);
+        }
+    }
+
+    /// <summary>Adds or refreshes a subscription unless the limit is reached.</summary>
+    public bool TryAdd(ChannelName channel, PresenceMember? member, int limit)
+    {
+        lock (_channels)
+        {
+            if (!_channels.ContainsKey(channel) && _channels.Count >= limit)
             {
-                return _channels.Count;
+                return false;
             }
-        }
-    }
 
-    public bool Contains(ChannelName channel)
-    {
-        lock (_channels)
-        {
-            return _channels.Contains(channel);
-        }
-    }
-
-    /// <summary>Adds a subscription unless the limit is reached; re-adding an existing one succeeds.</summary>
-    public bool TryAdd(ChannelName channel, int limit)
-    {
-        lock (_channels)
-        {
-            return _channels.Contains(channel) || (_channels.Count < limit && _channels.Add(channel));
+            _channels[channel] = member;
+            return true;
         }
     }
 
@@ -47,11 +50,25 @@ internal sealed class ConnectionChannels(string connectionId, ClaimsPrincipal? u
         }
     }
 
+    public ChannelName[] RemoveMatching(ChannelPattern pattern)
+    {
+        lock (_channels)
+        {
+            var matched = _channels.Keys.Where(pattern.IsMatch).ToArray();
+            foreach (var channel in matched)
+            {
+                _channels.Remove(channel);
+            }
+
+            return matched;
+        }
+    }
+
     public ChannelName[] RemoveAll()
     {
         lock (_channels)
         {
-            var all = _channels.ToArray();
+            var all = _channels.Keys.ToArray();
             _channels.Clear();
             return all;
         }
@@ -61,7 +78,9 @@ internal sealed class ConnectionChannels(string connectionId, ClaimsPrincipal? u
     {
         lock (_channels)
         {
-            return _channels.ToArray();
+            return _channels.Keys.ToArray();
         }
     }
+
+    public void Dispose() => WhisperLimiter.Dispose();
 }

@@ -8,12 +8,18 @@ namespace SignalRChannels.Internal;
 internal sealed class HubClientsAccessor
 {
     private IHubClients? _clients;
+    private IGroupManager? _groups;
     private Type? _hubType;
 
     public IHubClients Clients => _clients
         ?? throw new InvalidOperationException("No channel hub is mapped. Call app.MapChannelHub<THub>(path) before publishing.");
 
-    public void Set(Type hubType, IHubClients clients)
+    public IGroupManager Groups => _groups
+        ?? throw new InvalidOperationException("No channel hub is mapped. Call app.MapChannelHub<THub>(path) first.");
+
+    public bool IsMapped => _clients is not null;
+
+    public void Set(Type hubType, IHubClients clients, IGroupManager groups)
     {
         if (_hubType is not null && _hubType != hubType)
         {
@@ -23,5 +29,6 @@ internal sealed class HubClientsAccessor
 
         _hubType = hubType;
         _clients = clients;
+        _groups = groups;
     }
 }

@@ -1,0 +1,388 @@
+import { LogLevel, type ILogger, type IRetryPolicy } from "@microsoft/signalr";
+import { BackoffRetryPolicy } from "./BackoffRetryPolicy.js";
+import { Channel, type SubscribeRequest } from "./Channel.js";
+import { ChannelError } from "./ChannelError.js";
+import type { ChannelHost } from "./ChannelHost.js";
+import type { ChannelsClientOptions } from "./ChannelsClientOptions.js";
+import type { ChannelsConnection } from "./ChannelsConnection.js";
+import { createHubConnection } from "./createHubConnection.js";
+import { PresenceChannel } from "./PresenceChannel.js";
+import { PrivateChannel } from "./PrivateChannel.js";
+import { ChannelPrefixes, ClientMethod, HubMethods, normalizeEvent, type ChannelEvent, type SubscribeResult } from "./protocol.js";
+import type { AnyEvents, ChannelOptions, ConnectionState, EventMap } from "./typing.js";
+
+type StateListener = (state: ConnectionState, previous: ConnectionState) => void;
+
+/**
+ * The entry point, in the shape of Laravel Echo: `channel`, `private` and `join` hand out channels
+ * that stay subscribed (re-authorized, with missed events recovered) across reconnects until left.
+ *
+ * ```ts
+ * const client = new ChannelsClient({ url: "/hubs/chat" });
+ * client.private<OrderEvents>("orders.42").listen("OrderShipped", (e) => console.log(e.orderId));
+ * await client.start();
+ * ```
+ */
+export class ChannelsClient {
+  private readonly channels = new Map<string, Channel<any>>();
+  private readonly stateListeners = new Set<StateListener>();
+  private readonly retryPolicy: IRetryPolicy | undefined;
+  private readonly logger: ILogger | undefined;
+  private readonly consoleLevel: LogLevel;
+  private readonly host: ChannelHost;
+  private readonly batchSize: number;
+  private connection: ChannelsConnection | undefined;
+  private currentState: ConnectionState = "disconnected";
+  private starting: Promise<void> | undefined;
+  private stopRequested = false;
+  private restartTimer: ReturnType<typeof setTimeout> | undefined;
+  private restartAttempt = 0;
+  private restartSince = 0;
+
+  constructor(private readonly options: ChannelsClientOptions) {
+    if (options.connection === undefined && (typeof options.url !== "string" || options.url.length === 0)) {
+      throw new TypeError("ChannelsClient needs a hub url (or a connection).");
+    }
+    this.retryPolicy = retryPolicyOf(options.reconnect);
+    this.logger = typeof options.logger === "object" ? options.logger : undefined;
+    this.consoleLevel = typeof options.logger === "number" ? options.logger : LogLevel.Warning;
+    this.batchSize = Math.max(1, options.subscribeBatchSize ?? 50);
+    this.host = {
+      invoke: (method, ...args) => this.invoke(method, ...args),
+      isConnected: () => this.currentState === "connected",
+      reorderWindowMs: options.reorderWindowMs ?? 200,
+      maxBufferedEvents: options.maxBufferedEvents ?? 1000,
+      reportListenerError: (error, channel, what) =>
+        this.log(LogLevel.Error, `A '${what}' listener of channel ${channel} threw: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+      warn: (message) => this.log(LogLevel.Warning, message),
+    };
+  }
+
+  /** The connection's state. */
+  get state(): ConnectionState {
+    return this.currentState;
+  }
+
+  /** Calls `callback` on every state change; returns a function that stops it. */
+  onStateChange(callback: StateListener): () => void {
+    this.stateListeners.add(callback);
+    return () => this.stateListeners.delete(callback);
+  }
+
+  /**
+   * The SignalR connection id, for the `X-Socket-ID` header that lets the server exclude this
+   * connection from a broadcast (`toOthers`). Undefined while disconnected, and when negotiation is skipped.
+   */
+  socketId(): string | undefined {
+    return this.connection?.connectionId ?? undefined;
+  }
+
+  /** A public channel; `name` carries no kind prefix. */
+  channel<TEvents extends EventMap = AnyEvents>(name: string, options?: ChannelOptions<TEvents>): Channel<TEvents> {
+    if (name.startsWith(ChannelPrefixes.private) || name.startsWith(ChannelPrefixes.presence)) {
+      throw new ChannelError("invalid_channel", `'${name}' is not a public channel name: use private() or join() without the prefix`, name);
+    }
+    return this.subscription(name, () => new Channel<TEvents>(name, this.host, options));
+  }
+
+  /** The private channel `private-<name>`. */
+  private<TEvents extends EventMap = AnyEvents, TWhispers extends EventMap = AnyEvents>(
+    name: string,
+    options?: ChannelOptions<TEvents>,
+  ): PrivateChannel<TEvents, TWhispers> {
+    const fullName = ChannelPrefixes.private + name;
+    return this.subscription(fullName, () => new PrivateChannel<TEvents, TWhispers>(fullName, this.host, options));
+  }
+
+  /** The presence channel `presence-<name>`; `TInfo` types each member's `info`. */
+  join<TEvents extends EventMap = AnyEvents, TInfo = unknown, TWhispers extends EventMap = AnyEvents>(
+    name: string,
+    options?: ChannelOptions<TEvents>,
+  ): PresenceChannel<TEvents, TInfo, TWhispers> {
+    const fullName = ChannelPrefixes.presence + name;
+    return this.subscription(fullName, () => new PresenceChannel<TEvents, TInfo, TWhispers>(fullName, this.host, options));
+  }
+
+  /** Leaves `name`, `private-<name>` and `presence-<name>`, as Echo does. */
+  async leave(name: string): Promise<void> {
+    await Promise.all([name, ChannelPrefixes.private + name, ChannelPrefixes.presence + name].map((n) => this.leaveChannel(n)));
+  }
+
+  /** Leaves one channel by its full name; its listeners are dropped. */
+  async leaveChannel(fullName: string): Promise<void> {
+    const channel = this.channels.get(fullName);
+    if (channel === undefined) {
+      return;
+    }
+    this.channels.delete(fullName);
+    channel.dispose();
+    if (this.currentState === "connected") {
+      try {
+        await this.invoke(HubMethods.unsubscribe, fullName);
+      } catch (error) {
+        // The server side goes away with the connection anyway; nothing for the app to act on.
+        this.log(LogLevel.Debug, `Unsubscribe ${fullName} failed: ${String(error)}`);
+      }
+    }
+  }
+
+  /** Leaves every channel. */
+  async leaveAll(): Promise<void> {
+    await Promise.all([...this.channels.keys()].map((name) => this.leaveChannel(name)));
+  }
+
+  /**
+   * Connects, then subscribes every channel asked for so far. Resolves once the subscriptions are
+   * answered (their failures go to each channel's `error` listeners); rejects if the connection cannot start.
+   */
+  start(): Promise<void> {
+    if (this.currentState === "connected" || this.currentState === "reconnecting") {
+      return Promise.resolve();
+    }
+    this.starting ??= this.connect().finally(() => {
+      this.starting = undefined;
+    });
+    return this.starting;
+  }
+
+  /** Closes the connection and stops reconnecting. Channels are kept: `start()` resumes them. */
+  async disconnect(): Promise<void> {
+    this.stopRequested = true;
+    this.cancelRestart();
+    this.suspendAll();
+    try {
+      await this.connection?.stop();
+    } finally {
+      this.setState("disconnected");
+    }
+  }
+
+  private subscription<T>(fullName: string, create: () => Channel<any>): T {
+    const existing = this.channels.get(fullName);
+    if (existing !== undefined) {
+      // The server removed it; asking for it again is asking to be subscribed again.
+      if (existing.state === "unsubscribed" && this.currentState === "connected") {
+        void this.subscribeBatch([existing]);
+      }
+      return existing as T;
+    }
+    const channel = create();
+    this.channels.set(fullName, channel);
+    if (this.currentState === "connected") {
+      void this.subscribeBatch([channel]);
+    }
+    return channel as T;
+  }
+
+  private async connect(): Promise<void> {
+    this.stopRequested = false;
+    const connection = await this.ensureConnection();
+    this.setState("connecting");
+    try {
+      await connection.start();
+    } catch (error) {
+      this.setState("disconnected");
+      throw error;
+    }
+    if (this.stopRequested) {
+      return;
+    }
+    this.setState("connected");
+    await this.subscribeAll();
+  }
+
+  private async ensureConnection(): Promise<ChannelsConnection> {
+    if (this.connection !== undefined) {
+      return this.connection;
+    }
+    const connection = this.options.connection ?? (await createHubConnection({ ...this.options, url: this.options.url! }, this.retryPolicy));
+    connection.on(ClientMethod, (event: ChannelEvent) => this.onChannelEvent(event));
+    connection.onreconnecting(() => this.onReconnecting());
+    connection.onreconnected(() => this.onReconnected());
+    connection.onclose((error) => this.onClose(error));
+    this.connection = connection;
+    return connection;
+  }
+
+  private onChannelEvent(raw: ChannelEvent): void {
+    if (raw === null || typeof raw !== "object" || typeof raw.channel !== "string" || typeof raw.event !== "string") {
+      this.log(LogLevel.Warning, "Ignored a malformed ChannelEvent.");
+      return;
+    }
+    this.channels.get(raw.channel)?.receive(normalizeEvent(raw));
+  }
+
+  private onReconnecting(): void {
+    this.suspendAll();
+    this.setState("reconnecting");
+  }
+
+  private onReconnected(): void {
+    this.setState("connected");
+    void this.subscribeAll();
+  }
+
+  private onClose(error?: Error): void {
+    this.suspendAll();
+    if (this.stopRequested || this.retryPolicy === undefined) {
+      this.setState("disconnected");
+      return;
+    }
+    // SignalR's own reconnection gave up (or the server closed without allowing it): keep trying.
+    this.setState("reconnecting");
+    this.restartAttempt = 0;
+    this.restartSince = Date.now();
+    this.scheduleRestart(error ?? new Error("The connection was closed."));
+  }
+
+  private scheduleRestart(reason: Error): void {
+    const delay = this.retryPolicy!.nextRetryDelayInMilliseconds({
+      previousRetryCount: this.restartAttempt,
+      elapsedMilliseconds: Date.now() - this.restartSince,
+      retryReason: reason,
+    });
+    if (delay === null) {
+      this.setState("disconnected");
+      return;
+    }
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      void this.restart();
+    }, delay);
+  }
+
+  private async restart(): Promise<void> {
+    if (this.stopRequested || this.connection === undefined) {
+      return;
+    }
+    try {
+      await this.connection.start();
+    } catch (error) {
+      if (!this.stopRequested) {
+        this.restartAttempt++;
+        this.scheduleRestart(error instanceof Error ? error : new Error(String(error)));
+      }
+      return;
+    }
+    if (this.stopRequested) {
+      return;
+    }
+    this.setState("connected");
+    await this.subscribeAll();
+  }
+
+  private cancelRestart(): void {
+    if (this.restartTimer !== undefined) {
+      clearTimeout(this.restartTimer);
+      this.restartTimer = undefined;
+    }
+  }
+
+  private suspendAll(): void {
+    for (const channel of this.channels.values()) {
+      channel.suspend();
+    }
+  }
+
+  /** Subscribes every channel the app still wants, batched by event filter. */
+  private async subscribeAll(): Promise<void> {
+    const groups = new Map<string, Channel<any>[]>();
+    for (const channel of this.channels.values()) {
+      if (channel.state === "subscribing" || channel.state === "failed") {
+        const key = JSON.stringify(channel.options.events ?? null);
+        const group = groups.get(key) ?? [];
+        group.push(channel);
+        groups.set(key, group);
+      }
+    }
+    const batches: Channel<any>[][] = [];
+    for (const group of groups.values()) {
+      for (let i = 0; i < group.length; i += this.batchSize) {
+        batches.push(group.slice(i, i + this.batchSize));
+      }
+    }
+    await Promise.all(batches.map((batch) => this.subscribeBatch(batch)));
+  }
+
+  /** One channel: `Subscribe`. Several sharing an event filter: one `SubscribeMany`. */
+  private async subscribeBatch(channels: readonly Channel<any>[]): Promise<void> {
+    const requests = channels.map((channel) => channel.beginSubscribe());
+    const events = requests[0]!.events;
+    try {
+      if (channels.length === 1) {
+        const since = requests[0]!.since;
+        const options = since === null && events === null ? null : { since, events };
+        const result = await this.invoke<SubscribeResult>(HubMethods.subscribe, channels[0]!.name, options);
+        channels[0]!.completeSubscribe(requests[0]!, result);
+        return;
+      }
+      const since: Record<string, SubscribeRequest["since"]> = {};
+      let anySince = false;
+      requests.forEach((request, i) => {
+        if (request.since !== null) {
+          since[channels[i]!.name] = request.since;
+          anySince = true;
+        }
+      });
+      const options = !anySince && events === null ? null : { since: anySince ? since : null, events };
+      const results = await this.invoke<readonly SubscribeResult[]>(
+        HubMethods.subscribeMany,
+        channels.map((channel) => channel.name),
+        options,
+      );
+      channels.forEach((channel, i) => this.completeFromMany(channel, requests[i]!, results[i]));
+    } catch (error) {
+      channels.forEach((channel, i) => channel.failSubscribe(requests[i]!, ChannelError.from(error, channel.name)));
+    }
+  }
+
+  private completeFromMany(channel: Channel<any>, request: SubscribeRequest, result: SubscribeResult | undefined): void {
+    if (result === undefined || (typeof result.channel === "string" && result.channel !== channel.name)) {
+      channel.failSubscribe(request, new ChannelError("unknown", "SubscribeMany returned no matching result", channel.name));
+    } else if (typeof result.error === "string" && result.error.length > 0) {
+      channel.failSubscribe(request, ChannelError.fromMessage(result.error, channel.name));
+    } else {
+      channel.completeSubscribe(request, result);
+    }
+  }
+
+  private invoke<T>(method: string, ...args: unknown[]): Promise<T> {
+    if (this.connection === undefined) {
+      return Promise.reject(new ChannelError("unavailable", "the client is not connected; call start() first"));
+    }
+    return this.connection.invoke<T>(method, ...args);
+  }
+
+  private setState(state: ConnectionState): void {
+    const previous = this.currentState;
+    if (state === previous) {
+      return;
+    }
+    this.currentState = state;
+    for (const listener of [...this.stateListeners]) {
+      try {
+        listener(state, previous);
+      } catch (error) {
+        this.log(LogLevel.Error, `A state listener threw: ${String(error)}`);
+      }
+    }
+  }
+
+  private log(level: LogLevel, message: string): void {
+    if (this.logger !== undefined) {
+      this.logger.log(level, message);
+    } else if (level >= this.consoleLevel) {
+      (level >= LogLevel.Error ? console.error : console.warn)(`[signalr-channels] ${message}`);
+    }
+  }
+}
+
+function retryPolicyOf(reconnect: ChannelsClientOptions["reconnect"]): IRetryPolicy | undefined {
+  if (reconnect === false) {
+    return undefined;
+  }
+  if (reconnect !== undefined && "nextRetryDelayInMilliseconds" in reconnect) {
+    return reconnect;
+  }
+  return new BackoffRetryPolicy(reconnect);
+}

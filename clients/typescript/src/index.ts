@@ -1,0 +1,41 @@
+export { ChannelsClient } from "./ChannelsClient.js";
+export type { ChannelsClientOptions, TransportName } from "./ChannelsClientOptions.js";
+export { Channel } from "./Channel.js";
+export { PrivateChannel } from "./PrivateChannel.js";
+export { PresenceChannel } from "./PresenceChannel.js";
+export { ChannelError, type ChannelErrorCode } from "./ChannelError.js";
+export type { ChannelsConnection } from "./ChannelsConnection.js";
+export { NullConnection } from "./NullConnection.js";
+export { BackoffRetryPolicy, type BackoffOptions } from "./BackoffRetryPolicy.js";
+export {
+  ChannelPrefixes,
+  ClientMethod,
+  HubMethods,
+  ReservedEvents,
+  type ChannelEvent,
+  type ChannelUnsubscribedData,
+  type HistoryResult,
+  type MemberLeftData,
+  type MemberLeftReason,
+  type PresenceMember,
+  type StreamPosition,
+  type SubscribeResult,
+} from "./protocol.js";
+export type {
+  AnyEvents,
+  ChannelEventOf,
+  ChannelOptions,
+  ConnectionState,
+  EventListener,
+  EventMap,
+  EventName,
+  GapInfo,
+  GapReason,
+  HereListener,
+  HistoryQuery,
+  JoiningListener,
+  LeavingListener,
+  SubscribedInfo,
+  SubscriptionState,
+  WhisperListener,
+} from "./typing.js";

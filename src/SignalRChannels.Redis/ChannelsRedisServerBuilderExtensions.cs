@@ -1,0 +1,59 @@
+using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using SignalRChannels;
+using SignalRChannels.Redis;
+using SignalRChannels.Internal;
+using SignalRChannels.Redis.Internal;
+using StackExchange.Redis;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Adds Redis scale-out to channels.</summary>
+public static class ChannelsRedisServerBuilderExtensions
+{
+    /// <summary>
+    /// Adds Redis scale-out from a connection string. A <see langword="null"/> or empty string leaves the
+    /// in-memory defaults in place, so apps can pass an optional configuration value straight through.
+    /// </summary>
+    /// <param name="builder">The channels builder.</param>
+    /// <param name="connectionString">The StackExchange.Redis configuration string, or null for none.</param>
+    /// <returns>The same builder.</returns>
+    public static IChannelsServerBuilder AddRedis(this IChannelsServerBuilder builder, string? connectionString)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return string.IsNullOrWhiteSpace(connectionString)
+            ? builder
+            : builder.AddRedis(options => options.Configuration = connectionString);
+    }
+
+    /// <summary>
+    /// Adds Redis scale-out: SignalR's Redis backplane carries channel publishes to every node, on one
+    /// <see cref="IConnectionMultiplexer"/> shared with the Redis stores. An <see cref="IConnectionMultiplexer"/>
+    /// already registered by the app is used as it is.
+    /// </summary>
+    /// <param name="builder">The channels builder.</param>
+    /// <param name="configure">Configures the connection and the key prefix.</param>
+    /// <returns>The same builder.</returns>
+    public static IChannelsServerBuilder AddRedis(this IChannelsServerBuilder builder, Action<ChannelsRedisOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+
+        var services = builder.Services;
+        services.AddOptions<ChannelsRedisOptions>()
+            .Configure(configure)
+            .Validate(o => o.ConfigurationOptions is not null || !string.IsNullOrWhiteSpace(o.Configuration), "Redis needs a Configuration string or ConfigurationOptions.")
+            .Validate(o => !string.IsNullOrEmpty(o.Prefix), "The Redis prefix must not be empty.")
+            .ValidateOnStart();
+
+        services.TryAddSingleton<RedisConnection>();
+        services.TryAddSingleton<IConnectionMultiplexer>(sp => sp.GetRequiredService<RedisConnection>().Multiplexer);
+
+        services.Replace(ServiceDescriptor.Singleton<IChannelCommandBus, RedisChannelCommandBus>());
+
+        builder.AddStackExchangeRedis();
+        services.AddOptions<RedisOptions>().Configure<IServiceProvider>((redis, provider) =>
+            redis.ConnectionFactory = _ => Task.FromResult(provider.GetRequiredService<IConnectionMultiplexer>()));
+        return builder;
+    }
+}

@@ -1,0 +1,42 @@
+namespace SignalRChannels.Internal;
+
+/// <summary>Everything registered through <see cref="ChannelsBuilder"/>: routes and per-pattern settings.</summary>
+internal sealed class ChannelRegistry
+{
+    private readonly List<ChannelRoute> _routes = [];
+    private readonly List<ChannelPattern> _whisperDisabled = [];
+
+    public ChannelRoute AddRoute(ChannelKind kind, string pattern, Delegate? callback)
+    {
+        var parsed = ChannelPattern.Parse(pattern);
+        if (parsed.Kind is not null)
+        {
+            throw new ArgumentException(
+                $"Register route '{pattern}' without the kind prefix: Private(\"orders.{{id}}\") authorizes private-orders.42.", nameof(pattern));
+        }
+
+        var route = new ChannelRoute(kind, parsed, callback);
+        _routes.Add(route);
+        return route;
+    }
+
+    public void DisableWhispers(ChannelPattern pattern) => _whisperDisabled.Add(pattern);
+
+    /// <summary>The first route of the channel's kind whose pattern matches, as Laravel does.</summary>
+    public ChannelRoute? FindRoute(ChannelName channel, out IReadOnlyDictionary<string, string> values)
+    {
+        foreach (var route in _routes)
+        {
+            if (route.Kind == channel.Kind && route.Pattern.TryMatch(channel, out var matched))
+            {
+                values = matched;
+                return route;
+            }
+        }
+
+        values = new Dictionary<string, string>();
+        return null;
+    }
+
+    public bool WhispersEnabled(ChannelName channel) => !_whisperDisabled.Any(p => p.IsMatch(channel));
+}
