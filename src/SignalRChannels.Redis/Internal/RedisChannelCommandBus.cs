@@ -13,7 +13,7 @@ internal sealed class RedisChannelCommandBus(IConnectionMultiplexer redis) : ICh
         redis.GetSubscriber().PublishAsync(s_channel, JsonSerializer.SerializeToUtf8Bytes(command));
 
     public void Subscribe(Func<ChannelCommand, Task> handler) =>
-        redis.GetSubscriber().Subscribe(s_channel, (_, message) =>
+        redis.GetSubscriber().Subscribe(s_channel, (channel, message) =>
         {
             if (JsonSerializer.Deserialize<ChannelCommand>((byte[])message!) is { } command)
             {
