@@ -51,6 +51,13 @@ public abstract class ChannelHub : Hub
         Services.Subscriptions.UnsubscribeAsync(Context, Groups, channel);
 
     /// <summary>
+    /// Returns the caller's connection id, for the <c>X-Socket-ID</c> header of its HTTP requests (<c>toOthers</c>).
+    /// Clients that skip negotiation (WebSockets only, no sticky sessions) do not learn their id otherwise.
+    /// </summary>
+    /// <returns>The connection id.</returns>
+    public string GetSocketId() => Context.ConnectionId;
+
+    /// <summary>
     /// Sends a client event to the other subscribers of a private or presence channel (wire protocol v1 <c>Whisper</c>).
     /// It is delivered as <c>client-&lt;event&gt;</c> with a server-stamped <c>from</c>, and never echoed to the sender.
     /// </summary>

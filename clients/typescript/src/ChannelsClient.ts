@@ -38,6 +38,7 @@ export class ChannelsClient {
   private restartTimer: ReturnType<typeof setTimeout> | undefined;
   private restartAttempt = 0;
   private restartSince = 0;
+  private serverSocketId: string | undefined;
 
   constructor(private readonly options: ChannelsClientOptions) {
     if (options.connection === undefined && (typeof options.url !== "string" || options.url.length === 0)) {
@@ -48,7 +49,7 @@ export class ChannelsClient {
     this.consoleLevel = typeof options.logger === "number" ? options.logger : LogLevel.Warning;
     this.batchSize = Math.max(1, options.subscribeBatchSize ?? 50);
     this.host = {
-      invoke: (method, ...args) => this.invoke(method, ...args),
+      invoke: (method, ...args) => this.invokeRaw(method, ...args),
       isConnected: () => this.currentState === "connected",
       reorderWindowMs: options.reorderWindowMs ?? 200,
       maxBufferedEvents: options.maxBufferedEvents ?? 1000,
@@ -74,7 +75,19 @@ export class ChannelsClient {
    * connection from a broadcast (`toOthers`). Undefined while disconnected, and when negotiation is skipped.
    */
   socketId(): string | undefined {
-    return this.connection?.connectionId ?? undefined;
+    return this.connection?.connectionId ?? this.serverSocketId;
+  }
+
+  /**
+   * Invokes an app hub method (one the app's `ChannelHub` adds, such as `SendMessage`) on the shared connection.
+   * Coded server errors reject with a `ChannelError`.
+   */
+  async invoke<T = unknown>(method: string, ...args: unknown[]): Promise<T> {
+    try {
+      return await this.invokeRaw<T>(method, ...args);
+    } catch (error) {
+      throw error instanceof ChannelError ? error : ChannelError.from(error);
+    }
   }
 
   /** A public channel; `name` carries no kind prefix. */
@@ -118,7 +131,7 @@ export class ChannelsClient {
     channel.dispose();
     if (this.currentState === "connected") {
       try {
-        await this.invoke(HubMethods.unsubscribe, fullName);
+        await this.invokeRaw(HubMethods.unsubscribe, fullName);
       } catch (error) {
         // The server side goes away with the connection anyway; nothing for the app to act on.
         this.log(LogLevel.Debug, `Unsubscribe ${fullName} failed: ${String(error)}`);
@@ -188,7 +201,7 @@ export class ChannelsClient {
       return;
     }
     this.setState("connected");
-    await this.subscribeAll();
+    await this.afterConnected();
   }
 
   private async ensureConnection(): Promise<ChannelsConnection> {
@@ -219,7 +232,21 @@ export class ChannelsClient {
 
   private onReconnected(): void {
     this.setState("connected");
-    void this.subscribeAll();
+    void this.afterConnected();
+  }
+
+  /** Learns the connection id (negotiation is skipped by default) and resubscribes every channel. */
+  private async afterConnected(): Promise<void> {
+    this.serverSocketId = undefined;
+    const socketId = this.connection?.connectionId
+      ? Promise.resolve()
+      : this.invokeRaw<string>(HubMethods.getSocketId).then(
+          (id) => {
+            this.serverSocketId = typeof id === "string" ? id : undefined;
+          },
+          () => undefined,
+        );
+    await Promise.all([socketId, this.subscribeAll()]);
   }
 
   private onClose(error?: Error): void {
@@ -268,7 +295,7 @@ export class ChannelsClient {
       return;
     }
     this.setState("connected");
-    await this.subscribeAll();
+    await this.afterConnected();
   }
 
   private cancelRestart(): void {
@@ -312,7 +339,7 @@ export class ChannelsClient {
       if (channels.length === 1) {
         const since = requests[0]!.since;
         const options = since === null && events === null ? null : { since, events };
-        const result = await this.invoke<SubscribeResult>(HubMethods.subscribe, channels[0]!.name, options);
+        const result = await this.invokeRaw<SubscribeResult>(HubMethods.subscribe, channels[0]!.name, options);
         channels[0]!.completeSubscribe(requests[0]!, result);
         return;
       }
@@ -325,7 +352,7 @@ export class ChannelsClient {
         }
       });
       const options = !anySince && events === null ? null : { since: anySince ? since : null, events };
-      const results = await this.invoke<readonly SubscribeResult[]>(
+      const results = await this.invokeRaw<readonly SubscribeResult[]>(
         HubMethods.subscribeMany,
         channels.map((channel) => channel.name),
         options,
@@ -346,7 +373,7 @@ export class ChannelsClient {
     }
   }
 
-  private invoke<T>(method: string, ...args: unknown[]): Promise<T> {
+  private invokeRaw<T>(method: string, ...args: unknown[]): Promise<T> {
     if (this.connection === undefined) {
       return Promise.reject(new ChannelError("unavailable", "the client is not connected; call start() first"));
     }

@@ -64,6 +64,7 @@ export const HubMethods = {
   whisper: "Whisper",
   getMembers: "GetMembers",
   getHistory: "GetHistory",
+  getSocketId: "GetSocketId",
 } as const;
 
 /** The one client method the server calls. */

@@ -1,0 +1,138 @@
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { ChannelsClient } from "../src/ChannelsClient.js";
+import type { PresenceMember } from "../src/protocol.js";
+import { FakeConnection, subscribeResult } from "./support/FakeConnection.js";
+import { TestLogger } from "./support/TestLogger.js";
+
+interface Member {
+  name: string;
+}
+
+const ada: PresenceMember<Member> = { id: "u1", info: { name: "Ada" } };
+const bob: PresenceMember<Member> = { id: "u2", info: { name: "Bob" } };
+const cy: PresenceMember<Member> = { id: "u3", info: { name: "Cy" } };
+
+let fake: FakeConnection;
+let client: ChannelsClient;
+let members: PresenceMember<Member>[];
+
+beforeEach(() => {
+  members = [ada, bob];
+  fake = new FakeConnection().handle("Subscribe", (name: string) => subscribeResult(name, { members }));
+  client = new ChannelsClient({ connection: fake, logger: new TestLogger() });
+});
+
+describe("PresenceChannel members", () => {
+  it("calls here with the members of the subscription result", async () => {
+    const here = vi.fn();
+    const channel = client.join<{}, Member>("chat.1").here(here);
+
+    await client.start();
+
+    expect(here).toHaveBeenCalledWith([ada, bob]);
+    expect(channel.members).toEqual([ada, bob]);
+  });
+
+  it("adds a member on member:joined and calls joining", async () => {
+    const joining = vi.fn();
+    const channel = client.join<{}, Member>("chat.1").joining(joining);
+    await client.start();
+
+    fake.send({ channel: "presence-chat.1", event: "member:joined", data: cy });
+
+    expect(joining).toHaveBeenCalledWith(cy);
+    expect(channel.members).toEqual([ada, bob, cy]);
+  });
+
+  it("does not call joining for a member it already lists, but takes the newer info", async () => {
+    const joining = vi.fn();
+    const channel = client.join<{}, Member>("chat.1").joining(joining);
+    await client.start();
+
+    fake.send({ channel: "presence-chat.1", event: "member:joined", data: { id: "u1", info: { name: "Ada L." } } });
+
+    expect(joining).not.toHaveBeenCalled();
+    expect(channel.members).toEqual([{ id: "u1", info: { name: "Ada L." } }, bob]);
+  });
+
+  it("removes a member on member:left and calls leaving with the reason", async () => {
+    const leaving = vi.fn();
+    const channel = client.join<{}, Member>("chat.1").leaving(leaving);
+    await client.start();
+
+    fake.send({ channel: "presence-chat.1", event: "member:left", data: { ...bob, reason: "timeout" } });
+    fake.send({ channel: "presence-chat.1", event: "member:left", data: { ...cy, reason: "left" } });
+
+    expect(leaving).toHaveBeenCalledTimes(1);
+    expect(leaving).toHaveBeenCalledWith(bob, "timeout");
+    expect(channel.members).toEqual([ada]);
+  });
+
+  it("does not hand reserved member events to ordinary listeners", async () => {
+    const listener = vi.fn();
+    client.join("chat.1").listen("member:joined", listener);
+    await client.start();
+
+    fake.send({ channel: "presence-chat.1", event: "member:joined", data: cy });
+
+    expect(listener).not.toHaveBeenCalled();
+  });
+
+  it("replaces the member list on resubscription and calls here again", async () => {
+    const here = vi.fn();
+    const channel = client.join<{}, Member>("chat.1").here(here);
+    await client.start();
+
+    members = [bob, cy];
+    fake.drop();
+    fake.reconnect();
+    await vi.waitFor(() => expect(here).toHaveBeenCalledTimes(2));
+
+    expect(here).toHaveBeenLastCalledWith([bob, cy]);
+    expect(channel.members).toEqual([bob, cy]);
+  });
+
+  it("applies member events that raced the subscription after the member list", async () => {
+    let answer!: (value: unknown) => void;
+    fake.handle("Subscribe", () => new Promise((resolve) => (answer = resolve)));
+    const calls: string[] = [];
+    const channel = client
+      .join<{}, Member>("chat.1")
+      .here((list) => calls.push(`here:${list.map((m) => m.id).join(",")}`))
+      .joining((m) => calls.push(`joining:${m.id}`))
+      .leaving((m) => calls.push(`leaving:${m.id}`));
+    const started = client.start();
+    await vi.waitFor(() => expect(fake.calls("Subscribe")).toHaveLength(1));
+
+    fake.send({ channel: "presence-chat.1", event: "member:joined", data: bob });
+    fake.send({ channel: "presence-chat.1", event: "member:joined", data: cy });
+    fake.send({ channel: "presence-chat.1", event: "member:left", data: { ...ada, reason: "disconnected" } });
+    answer(subscribeResult("presence-chat.1", { members: [ada, bob] }));
+    await started;
+
+    expect(calls).toEqual(["here:u1,u2", "joining:u3", "leaving:u1"]);
+    expect(channel.members).toEqual([bob, cy]);
+  });
+
+  it("fetches the member list with GetMembers", async () => {
+    fake.handle("GetMembers", () => [cy]);
+    const here = vi.fn();
+    const channel = client.join<{}, Member>("chat.1").here(here);
+    await client.start();
+
+    const fetched = await channel.fetchMembers();
+
+    expect(fake.calls("GetMembers")).toEqual([{ method: "GetMembers", args: ["presence-chat.1"] }]);
+    expect(fetched).toEqual([cy]);
+    expect(here).toHaveBeenLastCalledWith([cy]);
+  });
+
+  it("forgets its members when the server removes the subscription", async () => {
+    const channel = client.join<{}, Member>("chat.1");
+    await client.start();
+
+    fake.send({ channel: "presence-chat.1", event: "channel:unsubscribed", data: { reason: "forbidden: banned" } });
+
+    expect(channel.members).toEqual([]);
+  });
+});

@@ -1,0 +1,68 @@
+using System.Security.Claims;
+using ChatApp;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+    .AddCookie(options =>
+    {
+        options.Cookie.Name = "chatapp.user";
+        options.Events.OnRedirectToLogin = context =>
+        {
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            return Task.CompletedTask;
+        };
+    });
+builder.Services.AddAuthorization();
+
+builder.Services.AddSignalR()
+    .AddMessagePackProtocol()
+    .AddChannels(channels =>
+    {
+        // Direct messages: only the two users named in the channel may listen.
+        channels.Private("dm.{a}.{b}", (ClaimsPrincipal user, string a, string b) =>
+            user.UserId() is { } me && (me == a || me == b) && a != b);
+    })
+    // Optional scale-out: set ConnectionStrings__Redis (or --ConnectionStrings:Redis=...) to share rooms across instances.
+    .AddRedis(builder.Configuration.GetConnectionString("Redis"));
+
+var app = builder.Build();
+
+app.UseDefaultFiles();
+app.UseStaticFiles();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapPost("/api/login", async (HttpContext http, LoginRequest request) =>
+{
+    var name = request.Name?.Trim() ?? string.Empty;
+    if (name.Length is < 1 or > 32)
+    {
+        return Results.BadRequest(new { error = "Choose a display name of 1 to 32 characters." });
+    }
+
+    var identity = new ClaimsIdentity(
+        [new Claim(ClaimTypes.NameIdentifier, Users.IdFor(name)), new Claim(ClaimTypes.Name, name)],
+        CookieAuthenticationDefaults.AuthenticationScheme);
+    await http.SignInAsync(new ClaimsPrincipal(identity));
+    return Results.Ok(new { id = Users.IdFor(name), name });
+});
+app.MapPost("/api/logout", async (HttpContext http) =>
+{
+    await http.SignOutAsync();
+    return Results.Ok();
+});
+app.MapGet("/api/me", (ClaimsPrincipal user) =>
+    user.UserId() is { } id ? Results.Ok(new { id, name = user.Identity!.Name }) : Results.Unauthorized());
+
+app.MapChannelHub<ChatHub>("/hubs/chat").RequireAuthorization();
+
+app.Run();
+
+/// <summary>The sign-in form's body.</summary>
+internal sealed record LoginRequest(string? Name);
+
+/// <summary>Lets tests start the app with WebApplicationFactory.</summary>
+public partial class Program;

@@ -1,0 +1,35 @@
+using System.Security.Claims;
+using System.Text;
+
+namespace ChatApp;
+
+/// <summary>User ids and the channels named after them.</summary>
+internal static class Users
+{
+    /// <summary>A user's id: the display name, lower-cased and reduced to characters valid in channel names.</summary>
+    public static string IdFor(string name)
+    {
+        var id = new StringBuilder();
+        foreach (var c in name.Trim().ToLowerInvariant())
+        {
+            id.Append(char.IsAsciiLetterOrDigit(c) ? c : '_');
+        }
+
+        return id.ToString();
+    }
+
+    public static string? UserId(this ClaimsPrincipal user) => user.FindFirstValue(ClaimTypes.NameIdentifier);
+
+    /// <summary>The private channel of a conversation between two users; the same for both directions.</summary>
+    public static string DirectChannel(string a, string b) =>
+        string.CompareOrdinal(a, b) < 0 ? $"private-dm.{a}.{b}" : $"private-dm.{b}.{a}";
+}
+
+/// <summary>Room channel names.</summary>
+internal static class Rooms
+{
+    public static string Channel(string room) =>
+        room.Length is > 0 and <= 40 && room.All(char.IsAsciiLetterOrDigit)
+            ? $"room.{room}"
+            : throw new Microsoft.AspNetCore.SignalR.HubException("invalid_argument: a room name has 1 to 40 letters or digits");
+}
