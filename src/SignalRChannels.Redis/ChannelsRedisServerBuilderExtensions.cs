@@ -4,6 +4,8 @@ using SignalRChannels;
 using SignalRChannels.Redis;
 using SignalRChannels.Internal;
 using SignalRChannels.Redis.Internal;
+using SignalRChannels.Redis.Presence;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -50,6 +52,12 @@ public static class ChannelsRedisServerBuilderExtensions
         services.TryAddSingleton<IConnectionMultiplexer>(sp => sp.GetRequiredService<RedisConnection>().Multiplexer);
 
         services.Replace(ServiceDescriptor.Singleton<IChannelCommandBus, RedisChannelCommandBus>());
+        services.Replace(ServiceDescriptor.Singleton<IChannelEventStore, RedisChannelEventStore>());
+        services.Replace(ServiceDescriptor.Singleton<IPresenceStore>(provider => new RedisPresenceStore(
+            provider.GetRequiredService<IConnectionMultiplexer>(),
+            provider.GetRequiredService<IOptions<PresenceOptions>>().Value,
+            provider.GetRequiredService<IOptions<ChannelsRedisOptions>>().Value.Prefix,
+            provider.GetRequiredService<TimeProvider>())));
 
         builder.AddStackExchangeRedis();
         services.AddOptions<RedisOptions>().Configure<IServiceProvider>((redis, provider) =>

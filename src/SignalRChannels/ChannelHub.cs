@@ -50,6 +50,28 @@ public abstract class ChannelHub : Hub
     public Task Unsubscribe(string? channel) =>
         Services.Subscriptions.UnsubscribeAsync(Context, Groups, channel);
 
+    /// <summary>Returns the members of a presence channel the caller is subscribed to (wire protocol v1 <c>GetMembers</c>).</summary>
+    /// <param name="channel">The full presence channel name.</param>
+    /// <returns>The members, one per user.</returns>
+    public Task<IReadOnlyList<PresenceMember>> GetMembers(string? channel) =>
+        Services.Subscriptions.GetMembersAsync(Context, channel);
+
+    /// <summary>Reads a history-enabled channel the caller is subscribed to (wire protocol v1 <c>GetHistory</c>).</summary>
+    /// <param name="channel">The full channel name.</param>
+    /// <param name="options">Position, limit and direction; may be null.</param>
+    /// <returns>The stream position and the events.</returns>
+    public Task<HistoryResult> GetHistory(string? channel, HistoryOptions? options) =>
+        Services.Subscriptions.GetHistoryAsync(Context, channel, options);
+
+    /// <summary>
+    /// Optional heartbeat: records that the client is alive and the round-trip time it measured last time, and
+    /// returns the server's clock (Unix milliseconds) so the client can measure the next one. Clients that never
+    /// call it are kept alive by SignalR's own keep-alive.
+    /// </summary>
+    /// <param name="roundTripMs">The round-trip time the client measured on its previous heartbeat, if any.</param>
+    /// <returns>The server time in Unix milliseconds.</returns>
+    public long Heartbeat(double? roundTripMs) => Services.Subscriptions.Heartbeat(Context, roundTripMs);
+
     /// <summary>
     /// Returns the caller's connection id, for the <c>X-Socket-ID</c> header of its HTTP requests (<c>toOthers</c>).
     /// Clients that skip negotiation (WebSockets only, no sticky sessions) do not learn their id otherwise.

@@ -75,6 +75,20 @@ public sealed class ChannelsBuilder
         return _registry.AddRoute(ChannelKind.Public, pattern, callback);
     }
 
+    /// <summary>
+    /// Keeps history for channels that match a pattern: each event gets an offset (1, 2, 3, …) and an epoch,
+    /// <c>GetHistory</c> can read it, and a resubscribing client recovers what it missed.
+    /// </summary>
+    /// <param name="pattern">A channel pattern, for example <c>chat.*</c> (all kinds) or <c>presence-chat.*</c>.</param>
+    /// <param name="size">How many recent events to keep per channel.</param>
+    /// <param name="ttl">How long a channel's history lives after its last event.</param>
+    /// <returns>This builder.</returns>
+    public ChannelsBuilder History(string pattern, int size, TimeSpan ttl)
+    {
+        _registry.AddHistory(ChannelPattern.Parse(pattern), new HistoryPolicy(size, ttl));
+        return this;
+    }
+
     /// <summary>Turns off client events (whispers) on channels that match a pattern.</summary>
     /// <param name="pattern">A channel pattern, for example <c>orders.*</c>.</param>
     /// <returns>This builder.</returns>

@@ -53,4 +53,15 @@ public sealed class ChannelsOptions
     /// <summary>The maximum size of a client event's payload, as UTF-8 JSON. The default is 10 KB (10,240 bytes).</summary>
     [Range(16, 1024 * 1024)]
     public int MaxWhisperPayloadBytes { get; set; } = 10 * 1024;
+
+    /// <summary>
+    /// The most events a resubscribe may recover; a longer gap is answered with <c>recovered: false</c>.
+    /// The default is 300.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int MaxRecoveredEvents { get; set; } = 300;
+
+    /// <summary>The most events one <c>GetHistory</c> call returns. The default is 1,000.</summary>
+    [Range(1, 100_000)]
+    public int MaxHistoryLimit { get; set; } = 1000;
 }

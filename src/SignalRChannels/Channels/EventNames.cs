@@ -32,9 +32,10 @@ public static class EventNames
             return false;
         }
 
-        if (name!.StartsWith("member:", StringComparison.Ordinal)
-            || name.StartsWith("channel:", StringComparison.Ordinal)
-            || name.StartsWith(ClientPrefix, StringComparison.Ordinal))
+        // Case variants are refused too, as with channel kind prefixes: "Client-x" must not pass for "client-x".
+        if (name!.StartsWith("member:", StringComparison.OrdinalIgnoreCase)
+            || name.StartsWith("channel:", StringComparison.OrdinalIgnoreCase)
+            || name.StartsWith(ClientPrefix, StringComparison.OrdinalIgnoreCase))
         {
             error = "event names starting with 'member:', 'channel:' or 'client-' are reserved";
             return false;

@@ -2,12 +2,16 @@ using MessagePack;
 using MessagePack.Formatters;
 using MessagePack.Resolvers;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using SignalRChannels;
 using SignalRChannels.Authorization;
 using SignalRChannels.Internal;
+using SignalRChannels.Heartbeat;
+using SignalRChannels.Persistence.Internal;
 using SignalRChannels.Pipeline;
+using SignalRChannels.Presence;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -36,6 +40,7 @@ public static class ChannelsSignalRServerBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddAuthorizationCore();
         services.TryAddSingleton<HubClientsAccessor>();
+        services.Replace(ServiceDescriptor.Singleton<IHubProtocolResolver, CodedErrorHubProtocolResolver>());
         services.TryAddSingleton<ChannelAuthorizer>();
         services.TryAddSingleton<ChannelSubscriptions>();
         services.TryAddSingleton<IChannelSubscriptionManager>(sp => sp.GetRequiredService<ChannelSubscriptions>());
@@ -43,6 +48,15 @@ public static class ChannelsSignalRServerBuilderExtensions
         services.TryAddSingleton<PublishPipeline>();
         services.TryAddSingleton<IChannelBroadcaster, ChannelBroadcaster>();
         services.TryAddSingleton<ChannelHubServices>();
+        services.TryAddSingleton<IChannelEventStore, InMemoryChannelEventStore>();
+        services.AddOptions<PresenceOptions>().ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<IPresenceStore, InMemoryPresenceStore>();
+        services.TryAddSingleton<PresenceTracker>();
+        if (firstCall)
+        {
+            services.AddHostedService<PresenceHeartbeatService>();
+        }
+
         services.TryAddSingleton<ChannelHubFilter>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<MessagePackHubProtocolOptions>, ChannelsMessagePackOptionsSetup>());
         if (firstCall)

@@ -17,6 +17,9 @@ internal sealed class ChannelHubFilter(
         nameof(ChannelHub.SubscribeMany),
         nameof(ChannelHub.Unsubscribe),
         nameof(ChannelHub.Whisper),
+        nameof(ChannelHub.GetMembers),
+        nameof(ChannelHub.GetHistory),
+        nameof(ChannelHub.Heartbeat),
     };
 
     public async ValueTask<object?> InvokeMethodAsync(
@@ -76,7 +79,15 @@ internal sealed class ChannelHubFilter(
         {
             if (context.Hub is ChannelHub)
             {
-                services.Subscriptions.OnDisconnected(context.Context.ConnectionId);
+                try
+                {
+                    await services.Subscriptions.OnDisconnectedAsync(context.Context.ConnectionId).ConfigureAwait(false);
+                }
+                catch (Exception ex)
+                {
+                    // Presence of a node that cannot reach its store is cleaned up by the lease sweep instead.
+                    ChannelsLog.MethodFailed(logger, ex, "OnDisconnected", context.Context.ConnectionId);
+                }
             }
         }
     }

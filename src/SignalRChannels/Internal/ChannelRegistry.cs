@@ -5,6 +5,7 @@ internal sealed class ChannelRegistry
 {
     private readonly List<ChannelRoute> _routes = [];
     private readonly List<ChannelPattern> _whisperDisabled = [];
+    private readonly List<(ChannelPattern Pattern, HistoryPolicy Policy)> _history = [];
 
     public ChannelRoute AddRoute(ChannelKind kind, string pattern, Delegate? callback)
     {
@@ -21,6 +22,22 @@ internal sealed class ChannelRegistry
     }
 
     public void DisableWhispers(ChannelPattern pattern) => _whisperDisabled.Add(pattern);
+
+    public void AddHistory(ChannelPattern pattern, HistoryPolicy policy) => _history.Add((pattern, policy));
+
+    /// <summary>The history policy of the first matching pattern, or null when history is off for the channel.</summary>
+    public HistoryPolicy? HistoryFor(ChannelName channel)
+    {
+        foreach (var (pattern, policy) in _history)
+        {
+            if (pattern.IsMatch(channel))
+            {
+                return policy;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>The first route of the channel's kind whose pattern matches, as Laravel does.</summary>
     public ChannelRoute? FindRoute(ChannelName channel, out IReadOnlyDictionary<string, string> values)

@@ -21,6 +21,8 @@ internal sealed class ChannelSubscriptions : IChannelSubscriptionManager
     private readonly PublishPipeline _pipeline;
     private readonly HubClientsAccessor _hubs;
     private readonly IChannelCommandBus _commands;
+    private readonly IChannelEventStore _history;
+    private readonly Presence.PresenceTracker _presence;
     private readonly TimeProvider _timeProvider;
     private readonly ChannelsOptions _options;
     private readonly ILogger _logger;
@@ -31,6 +33,8 @@ internal sealed class ChannelSubscriptions : IChannelSubscriptionManager
         PublishPipeline pipeline,
         HubClientsAccessor hubs,
         IChannelCommandBus commands,
+        IChannelEventStore history,
+        Presence.PresenceTracker presence,
         TimeProvider timeProvider,
         IOptions<ChannelsOptions> options,
         ILogger<ChannelSubscriptions> logger)
@@ -40,6 +44,8 @@ internal sealed class ChannelSubscriptions : IChannelSubscriptionManager
         _pipeline = pipeline;
         _hubs = hubs;
         _commands = commands;
+        _history = history;
+        _presence = presence;
         _timeProvider = timeProvider;
         _options = options.Value;
         _logger = logger;
@@ -59,13 +65,23 @@ internal sealed class ChannelSubscriptions : IChannelSubscriptionManager
         _connections[caller.ConnectionId] = new ConnectionChannels(caller.ConnectionId, caller.UserIdentifier, caller.User, limiter);
     }
 
-    public void OnDisconnected(string connectionId)
+    public async Task OnDisconnectedAsync(string connectionId)
     {
-        // SignalR removes a closed connection from its groups; only our bookkeeping is left to drop.
-        if (_connections.TryRemove(connectionId, out var connection))
+        // SignalR removes a closed connection from its groups; our bookkeeping and presence are left.
+        if (!_connections.TryRemove(connectionId, out var connection))
         {
-            ChannelsLog.ConnectionRemoved(_logger, connectionId, connection.RemoveAll().Length);
-            connection.Dispose();
+            return;
+        }
+
+        var subscriptions = connection.RemoveAll();
+        connection.Dispose();
+        ChannelsLog.ConnectionRemoved(_logger, connectionId, subscriptions.Length);
+        foreach (var (channel, member) in subscriptions)
+        {
+            if (member is not null)
+            {
+                await _presence.LeaveAsync(channel, member.Id, connectionId, "disconnected", CancellationToken.None).ConfigureAwait(false);
+            }
         }
     }
 
@@ -94,7 +110,12 @@ internal sealed class ChannelSubscriptions : IChannelSubscriptionManager
             throw new ChannelException(ChannelErrorCodes.Forbidden, $"subscription to '{name.Value}' denied");
         }
 
-        if (!connection.TryAdd(name, authorization.Member, _options.MaxSubscriptionsPerConnection))
+        if (name.Kind == ChannelKind.Presence && authorization.Member is null)
+        {
+            throw new ChannelException(ChannelErrorCodes.Forbidden, $"subscription to '{name.Value}' denied");
+        }
+
+        if (!connection.TryAdd(name, authorization.Member, _options.MaxSubscriptionsPerConnection, out var existed, out var previous))
         {
             throw new ChannelException(
                 ChannelErrorCodes.LimitExceeded,
@@ -103,16 +124,60 @@ internal sealed class ChannelSubscriptions : IChannelSubscriptionManager
 
         try
         {
+            // Join the group before reading history: an event published meanwhile is then either in
+            // `missed` or delivered live (or both; clients drop the duplicate by offset).
             await groups.AddToGroupAsync(caller.ConnectionId, ChannelGroups.For(name), caller.ConnectionAborted).ConfigureAwait(false);
+            var result = await ReadPositionAsync(name, since, caller.ConnectionAborted).ConfigureAwait(false);
+            if (name.Kind == ChannelKind.Presence)
+            {
+                if (existed && previous is not null && previous.Id != authorization.Member!.Id)
+                {
+                    await _presence.LeaveAsync(name, previous.Id, caller.ConnectionId, "left", CancellationToken.None).ConfigureAwait(false);
+                }
+
+                var members = await _presence.JoinAsync(name, authorization.Member!, caller.ConnectionId, caller.ConnectionAborted).ConfigureAwait(false);
+                result = new SubscribeResult
+                {
+                    Channel = result.Channel,
+                    Position = result.Position,
+                    Recovered = result.Recovered,
+                    Missed = result.Missed,
+                    Members = members,
+                };
+            }
+
+            ChannelsLog.Subscribed(_logger, caller.ConnectionId, name.Value);
+            return result;
         }
-        catch
+        catch when (!existed)
         {
-            connection.Remove(name);
+            connection.Remove(name, out _);
+            await groups.RemoveFromGroupAsync(caller.ConnectionId, ChannelGroups.For(name), CancellationToken.None).ConfigureAwait(false);
             throw;
         }
+    }
 
-        ChannelsLog.Subscribed(_logger, caller.ConnectionId, name.Value);
-        return new SubscribeResult { Channel = name.Value };
+    private async Task<SubscribeResult> ReadPositionAsync(ChannelName name, StreamPosition? since, CancellationToken cancellationToken)
+    {
+        if (_registry.HistoryFor(name) is null)
+        {
+            return new SubscribeResult { Channel = name.Value };
+        }
+
+        if (since is null)
+        {
+            var position = await _history.GetPositionAsync(name, cancellationToken).ConfigureAwait(false);
+            return new SubscribeResult { Channel = name.Value, Position = position };
+        }
+
+        var recovery = await _history.RecoverAsync(name, since, _options.MaxRecoveredEvents, cancellationToken).ConfigureAwait(false);
+        return new SubscribeResult
+        {
+            Channel = name.Value,
+            Position = recovery.Position,
+            Recovered = recovery.Recovered,
+            Missed = recovery.Events,
+        };
     }
 
     public async Task<SubscribeResult[]> SubscribeManyAsync(
@@ -160,11 +225,72 @@ internal sealed class ChannelSubscriptions : IChannelSubscriptionManager
     {
         var connection = Connection(caller);
         var name = ParseChannel(channel);
-        if (connection.Remove(name))
+        if (connection.Remove(name, out var member))
         {
             await groups.RemoveFromGroupAsync(caller.ConnectionId, ChannelGroups.For(name), CancellationToken.None).ConfigureAwait(false);
             ChannelsLog.Unsubscribed(_logger, caller.ConnectionId, name.Value);
+            if (member is not null)
+            {
+                await _presence.LeaveAsync(name, member.Id, caller.ConnectionId, "left", CancellationToken.None).ConfigureAwait(false);
+            }
         }
+    }
+
+    public async Task<IReadOnlyList<PresenceMember>> GetMembersAsync(HubCallerContext caller, string? channel)
+    {
+        var connection = Connection(caller);
+        var name = ParseChannel(channel);
+        if (name.Kind != ChannelKind.Presence)
+        {
+            throw new ChannelException(ChannelErrorCodes.NotPresence, $"'{name.Value}' is not a presence channel");
+        }
+
+        if (!connection.TryGet(name, out _))
+        {
+            throw new ChannelException(ChannelErrorCodes.NotSubscribed, $"subscribe to '{name.Value}' before asking for its members");
+        }
+
+        return await _presence.Store.GetMembersAsync(name, caller.ConnectionAborted).ConfigureAwait(false);
+    }
+
+    public async Task<HistoryResult> GetHistoryAsync(HubCallerContext caller, string? channel, HistoryOptions? options)
+    {
+        var connection = Connection(caller);
+        var name = ParseChannel(channel);
+        ValidateSince(options?.Since);
+        var limit = options?.Limit ?? _options.MaxHistoryLimit;
+        if (limit < 1 || limit > _options.MaxHistoryLimit)
+        {
+            throw new ChannelException(ChannelErrorCodes.InvalidArgument, $"limit must be 1 to {_options.MaxHistoryLimit}");
+        }
+
+        if (!connection.TryGet(name, out _))
+        {
+            throw new ChannelException(ChannelErrorCodes.NotSubscribed, $"subscribe to '{name.Value}' before reading its history");
+        }
+
+        if (_registry.HistoryFor(name) is null)
+        {
+            throw new ChannelException(ChannelErrorCodes.InvalidArgument, $"history is not enabled for '{name.Value}'");
+        }
+
+        var page = await _history.ReadAsync(name, new HistoryQuery { Since = options?.Since, Limit = limit, Reverse = options?.Reverse ?? false }, caller.ConnectionAborted)
+            .ConfigureAwait(false);
+        return new HistoryResult { Position = page.Position, Events = page.Events };
+    }
+
+    public long Heartbeat(HubCallerContext caller, double? roundTripMs)
+    {
+        var connection = Connection(caller);
+        if (roundTripMs is { } rtt && (double.IsNaN(rtt) || rtt < 0 || rtt > 600_000))
+        {
+            throw new ChannelException(ChannelErrorCodes.InvalidArgument, "roundTripMs must be 0 to 600000");
+        }
+
+        var now = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        connection.LastSeen = now;
+        connection.RoundTripMs = roundTripMs ?? connection.RoundTripMs;
+        return now;
     }
 
     public Task WhisperAsync(HubCallerContext caller, string? channel, string? eventName, object? data)
@@ -203,7 +329,7 @@ internal sealed class ChannelSubscriptions : IChannelSubscriptionManager
 
         var payload = EventPayload.FromClient(data, _options.MaxWhisperPayloadBytes, _options.MaxPayloadDepth);
         var from = member?.Id ?? caller.UserIdentifier ?? caller.ConnectionId;
-        return _pipeline.PublishAsync(name, EventNames.ClientPrefix + eventName, payload, from, caller.ConnectionId, CancellationToken.None);
+        return _pipeline.PublishAsync(name, EventNames.ClientPrefix + eventName, payload, from, caller.ConnectionId, CancellationToken.None, persist: false);
     }
 
     public ChannelName ParseChannel(string? channel) =>
@@ -238,7 +364,7 @@ internal sealed class ChannelSubscriptions : IChannelSubscriptionManager
 
         foreach (var connection in targets.ToArray())
         {
-            foreach (var channel in connection.RemoveMatching(pattern))
+            foreach (var (channel, member) in connection.RemoveMatching(pattern))
             {
                 await _hubs.Groups.RemoveFromGroupAsync(connection.ConnectionId, ChannelGroups.For(channel)).ConfigureAwait(false);
                 var notice = new ChannelEvent
@@ -250,6 +376,10 @@ internal sealed class ChannelSubscriptions : IChannelSubscriptionManager
                 };
                 await _hubs.Clients.Client(connection.ConnectionId).SendAsync(ChannelEvent.ClientMethodName, notice).ConfigureAwait(false);
                 ChannelsLog.Unsubscribed(_logger, connection.ConnectionId, channel.Value);
+                if (member is not null)
+                {
+                    await _presence.LeaveAsync(channel, member.Id, connection.ConnectionId, "left", CancellationToken.None).ConfigureAwait(false);
+                }
             }
         }
     }

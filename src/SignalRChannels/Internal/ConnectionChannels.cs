@@ -27,18 +27,34 @@ internal sealed class ConnectionChannels(string connectionId, string? userIdenti
         }
     }
 
-    /// <summary>Adds or refreshes a subscription unless the limit is reached.</summary>
-    public bool TryAdd(ChannelName channel, PresenceMember? member, int limit)
+    /// <summary>When the connection last showed it was alive (a heartbeat), in Unix milliseconds.</summary>
+    public long LastSeen { get; set; }
+
+    /// <summary>The last round-trip time the client reported, in milliseconds.</summary>
+    public double? RoundTripMs { get; set; }
+
+    /// <summary>Adds or refreshes a subscription unless the limit is reached; reports the member it had before, if any.</summary>
+    public bool TryAdd(ChannelName channel, PresenceMember? member, int limit, out bool existed, out PresenceMember? previous)
     {
         lock (_channels)
         {
-            if (!_channels.ContainsKey(channel) && _channels.Count >= limit)
+            existed = _channels.TryGetValue(channel, out previous);
+            if (!existed && _channels.Count >= limit)
             {
                 return false;
             }
 
             _channels[channel] = member;
             return true;
+        }
+    }
+
+    /// <summary>Removes a subscription and returns the member it was authorized as.</summary>
+    public bool Remove(ChannelName channel, out PresenceMember? member)
+    {
+        lock (_channels)
+        {
+            return _channels.Remove(channel, out member);
         }
     }
 
@@ -50,25 +66,25 @@ internal sealed class ConnectionChannels(string connectionId, string? userIdenti
         }
     }
 
-    public ChannelName[] RemoveMatching(ChannelPattern pattern)
+    public KeyValuePair<ChannelName, PresenceMember?>[] RemoveMatching(ChannelPattern pattern)
     {
         lock (_channels)
         {
-            var matched = _channels.Keys.Where(pattern.IsMatch).ToArray();
-            foreach (var channel in matched)
+            var matched = _channels.Where(p => pattern.IsMatch(p.Key)).ToArray();
+            foreach (var pair in matched)
             {
-                _channels.Remove(channel);
+                _channels.Remove(pair.Key);
             }
 
             return matched;
         }
     }
 
-    public ChannelName[] RemoveAll()
+    public KeyValuePair<ChannelName, PresenceMember?>[] RemoveAll()
     {
         lock (_channels)
         {
-            var all = _channels.Keys.ToArray();
+            var all = _channels.ToArray();
             _channels.Clear();
             return all;
         }

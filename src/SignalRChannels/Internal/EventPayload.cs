@@ -32,9 +32,17 @@ internal static class EventPayload
             return Null;
         }
 
-        var bytes = value is JsonElement element
-            ? JsonSerializer.SerializeToUtf8Bytes(element, options)
-            : JsonSerializer.SerializeToUtf8Bytes(value, value.GetType(), options);
+        byte[] bytes;
+        try
+        {
+            bytes = value is JsonElement element
+                ? JsonSerializer.SerializeToUtf8Bytes(element, options)
+                : JsonSerializer.SerializeToUtf8Bytes(value, value.GetType(), options);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+        {
+            throw new ChannelException(ChannelErrorCodes.InvalidArgument, "the payload contains text that is not valid Unicode");
+        }
         if (bytes.Length > maxBytes)
         {
             throw new ChannelException(ChannelErrorCodes.PayloadTooLarge, $"the payload is {bytes.Length} bytes; the limit is {maxBytes}");
@@ -50,9 +58,15 @@ internal static class EventPayload
     public static JsonElement FromClient(object? value, int maxBytes, int maxDepth)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { MaxDepth = maxDepth + 1, SkipValidation = false }))
+        try
         {
+            using var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { MaxDepth = maxDepth + 1, SkipValidation = false });
             Write(writer, value, depth: 0, maxDepth);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+        {
+            // For example a lone UTF-16 surrogate, which has no UTF-8 form.
+            throw new ChannelException(ChannelErrorCodes.InvalidArgument, "the payload contains text that is not valid Unicode");
         }
 
         if (buffer.WrittenCount > maxBytes)
@@ -65,9 +79,9 @@ internal static class EventPayload
 
     private static void Write(Utf8JsonWriter writer, object? value, int depth, int maxDepth)
     {
-        if (depth > maxDepth)
+        if (value is IEnumerable and not string and not byte[])
         {
-            throw new ChannelException(ChannelErrorCodes.InvalidArgument, $"the payload is nested deeper than {maxDepth} levels");
+            CheckDepth(depth, maxDepth);
         }
 
         switch (value)
@@ -128,11 +142,20 @@ internal static class EventPayload
         }
     }
 
-    private static void WriteElement(Utf8JsonWriter writer, JsonElement element, int depth, int maxDepth)
+    /// <summary>Containers count as levels; scalars do not.</summary>
+    private static void CheckDepth(int depth, int maxDepth)
     {
-        if (depth > maxDepth)
+        if (depth >= maxDepth)
         {
             throw new ChannelException(ChannelErrorCodes.InvalidArgument, $"the payload is nested deeper than {maxDepth} levels");
+        }
+    }
+
+    private static void WriteElement(Utf8JsonWriter writer, JsonElement element, int depth, int maxDepth)
+    {
+        if (element.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
+        {
+            CheckDepth(depth, maxDepth);
         }
 
         switch (element.ValueKind)

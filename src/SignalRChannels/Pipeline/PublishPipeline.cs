@@ -5,19 +5,25 @@ using SignalRChannels.Internal;
 namespace SignalRChannels.Pipeline;
 
 /// <summary>
-/// The one path every event takes from a publisher to subscribers: server publishes and whispers alike.
-/// It stamps the envelope once and hands it to SignalR's group send, which serializes it once per hub
+/// The one path every event takes from a publisher to subscribers: server publishes, whispers and presence
+/// notices alike. It stamps the envelope once, appends it to the channel's history when history is on
+/// (which assigns the offset), and hands it to SignalR's group send, which serializes it once per hub
 /// protocol (not per recipient), locally and through the Redis backplane.
 /// </summary>
-internal sealed class PublishPipeline(HubClientsAccessor hubs, TimeProvider timeProvider)
+internal sealed class PublishPipeline(
+    HubClientsAccessor hubs,
+    ChannelRegistry registry,
+    IChannelEventStore eventStore,
+    TimeProvider timeProvider)
 {
-    public Task PublishAsync(
+    public async Task PublishAsync(
         ChannelName channel,
         string eventName,
         JsonElement data,
         string? from,
         string? excludedConnectionId,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        bool persist = true)
     {
         var envelope = new ChannelEvent
         {
@@ -28,7 +34,12 @@ internal sealed class PublishPipeline(HubClientsAccessor hubs, TimeProvider time
             From = from,
         };
 
-        return FanOutAsync(channel, envelope, excludedConnectionId, cancellationToken);
+        if (persist && registry.HistoryFor(channel) is { } policy)
+        {
+            envelope = await eventStore.AppendAsync(channel, envelope, policy, cancellationToken).ConfigureAwait(false);
+        }
+
+        await FanOutAsync(channel, envelope, excludedConnectionId, cancellationToken).ConfigureAwait(false);
     }
 
     private Task FanOutAsync(ChannelName channel, ChannelEvent envelope, string? excludedConnectionId, CancellationToken cancellationToken)

@@ -79,12 +79,6 @@ public sealed class ChannelsTestClient : IAsyncDisposable
         return received;
     }
 
-    /// <summary>Asserts that nothing is queued right now (use after the events that must arrive have arrived).</summary>
-    public void AssertNoQueuedEvent()
-    {
-        Assert.False(_events.Reader.TryRead(out var unexpected), $"Unexpected event {unexpected}.");
-    }
-
     public async ValueTask DisposeAsync()
     {
         await Connection.DisposeAsync().DefaultTimeout();

@@ -306,11 +306,14 @@ public class EventPayloadTests
         Assert.Equal(ChannelErrorCodes.InvalidArgument, ex.Code);
     }
 
-    [Fact]
-    public void FromClient_JsonPropertyNameWithLoneSurrogate_IsACodedError()
+    [Theory]
+    [InlineData("""{"\uD800":1}""")]
+    [InlineData("""{"text":"\uD800"}""")]
+    [InlineData("""["\uDC00x"]""")]
+    public void FromClient_JsonWithLoneSurrogate_IsAcceptedOrACodedError(string json)
     {
-        // Valid JSON text (escaped), but not valid Unicode; a client can send it on the JSON protocol.
-        var element = JsonDocument.Parse("""{"\uD800":1}""").RootElement;
+        // Valid JSON text (escaped), but not valid Unicode; a client can send it on the JSON protocol (Whisper).
+        var element = JsonDocument.Parse(json).RootElement;
 
         var ex = Record.Exception(() => EventPayload.FromClient(element, NoSizeLimit, DefaultDepth));
 

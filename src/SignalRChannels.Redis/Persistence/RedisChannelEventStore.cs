@@ -1,0 +1,108 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using SignalRChannels.Persistence.Internal;
+using StackExchange.Redis;
+
+namespace SignalRChannels.Redis.Internal;
+
+/// <summary>
+/// History on Redis Streams, shared by every node: one Lua script per call (<see cref="RedisHistoryScripts"/>)
+/// assigns offsets, trims, expires and reads atomically. Each channel has three keys (<see cref="RedisKeys.History"/>):
+/// the stream, whose entry IDs are the offsets, the newest offset, and the epoch. All three expire together, and when
+/// they are gone (TTL, flush, restart without persistence) the next call creates a new epoch.
+/// </summary>
+internal sealed class RedisChannelEventStore(IConnectionMultiplexer redis, IOptions<ChannelsRedisOptions> options) : IChannelEventStore
+{
+    private static readonly long s_emptyStreamTtlMs = (long)StreamEpoch.EmptyStreamTtl.TotalMilliseconds;
+
+    private readonly string _prefix = options.Value.Prefix;
+
+    public async ValueTask<ChannelEvent> AppendAsync(ChannelName channel, ChannelEvent channelEvent, HistoryPolicy policy, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(channelEvent);
+        ArgumentNullException.ThrowIfNull(policy);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // The position lives in the entry ID and the epoch key, not in the stored JSON.
+        var stored = channelEvent.Offset is null && channelEvent.Epoch is null ? channelEvent : channelEvent.WithPosition(null, null);
+        var result = await EvaluateAsync(
+            RedisHistoryScripts.Append,
+            channel,
+            policy.Size,
+            (long)Math.Ceiling(policy.Ttl.TotalMilliseconds),
+            JsonSerializer.SerializeToUtf8Bytes(stored)).ConfigureAwait(false);
+        return channelEvent.WithPosition((long)result[1], (string)result[0]!);
+    }
+
+    public async ValueTask<HistoryPage> ReadAsync(ChannelName channel, HistoryQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        var result = await EvaluateAsync(
+            RedisHistoryScripts.Read,
+            channel,
+            Math.Max(query.Since?.Offset ?? 0, 0),
+            query.Since?.Epoch ?? string.Empty,
+            query.Limit,
+            query.Reverse ? 1 : 0).ConfigureAwait(false);
+        var position = PositionOf(result);
+        return new HistoryPage { Position = position, Events = EventsOf(result, 2, position.Epoch!) };
+    }
+
+    public async ValueTask<RecoveryResult> RecoverAsync(ChannelName channel, StreamPosition since, int maxEvents, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(since);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxEvents);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        var result = await EvaluateAsync(
+            RedisHistoryScripts.Recover,
+            channel,
+            since.Offset,
+            since.Epoch ?? string.Empty,
+            maxEvents).ConfigureAwait(false);
+        var position = PositionOf(result);
+        return new RecoveryResult
+        {
+            Position = position,
+            Recovered = (long)result[2] == 1,
+            Events = EventsOf(result, 3, position.Epoch!),
+        };
+    }
+
+    public async ValueTask<StreamPosition> GetPositionAsync(ChannelName channel, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return PositionOf(await EvaluateAsync(RedisHistoryScripts.Position, channel).ConfigureAwait(false));
+    }
+
+    private async Task<RedisResult[]> EvaluateAsync(string script, ChannelName channel, params RedisValue[] arguments)
+    {
+        // Every script takes a candidate epoch and the empty-stream TTL first (see the scripts' prelude).
+        var values = new RedisValue[arguments.Length + 2];
+        values[0] = StreamEpoch.New();
+        values[1] = s_emptyStreamTtlMs;
+        arguments.CopyTo(values, 2);
+        var result = await redis.GetDatabase().ScriptEvaluateAsync(script, RedisKeys.History(_prefix, channel), values).ConfigureAwait(false);
+        return (RedisResult[])result!;
+    }
+
+    private static StreamPosition PositionOf(RedisResult[] result) => new() { Offset = (long)result[1], Epoch = (string)result[0]! };
+
+    private static ChannelEvent[] EventsOf(RedisResult[] result, int start, string epoch)
+    {
+        var events = new ChannelEvent[(result.Length - start) / 2];
+        for (var i = 0; i < events.Length; i++)
+        {
+            var id = (string)result[start + (2 * i)]!;
+            var offset = long.Parse(id.AsSpan(0, id.IndexOf('-', StringComparison.Ordinal)), NumberStyles.None, CultureInfo.InvariantCulture);
+            var stored = JsonSerializer.Deserialize<ChannelEvent>((byte[])result[start + (2 * i) + 1]!)
+                ?? throw new InvalidDataException($"History entry {id} holds no event.");
+            events[i] = stored.WithPosition(offset, epoch);
+        }
+
+        return events;
+    }
+}

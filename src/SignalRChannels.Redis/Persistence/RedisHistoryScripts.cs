@@ -1,0 +1,87 @@
+namespace SignalRChannels.Redis.Internal;
+
+/// <summary>
+/// The Lua scripts of <see cref="RedisChannelEventStore"/>. Each runs atomically, so offsets stay contiguous and a
+/// read sees a consistent stream however many nodes append at once. KEYS are <see cref="RedisKeys.History"/>:
+/// stream, offset, epoch. Entry IDs are <c>{offset}-0</c>; each entry has one field, <c>d</c>, the event as JSON.
+/// </summary>
+internal static class RedisHistoryScripts
+{
+    // ARGV[1]: an epoch to use if the stream has to start over; ARGV[2]: the TTL, in ms, of an empty stream's epoch.
+    // A missing epoch, or a missing offset beside a surviving stream (evicted or deleted keys), means the stream
+    // was lost: it starts over under the new epoch rather than handing out offsets that clients saw before.
+    private const string Prelude = """
+        local epoch = redis.call('GET', KEYS[3])
+        local top = tonumber(redis.call('GET', KEYS[2]) or '0')
+        if not epoch or (top == 0 and redis.call('EXISTS', KEYS[1]) == 1) then
+          redis.call('DEL', KEYS[1], KEYS[2])
+          epoch = ARGV[1]
+          redis.call('SET', KEYS[3], epoch, 'PX', ARGV[2])
+          top = 0
+        elseif top == 0 then
+          redis.call('PEXPIRE', KEYS[3], ARGV[2])
+        end
+        local function add_entries(result, entries)
+          for _, entry in ipairs(entries) do
+            result[#result + 1] = entry[1]
+            result[#result + 1] = entry[2][2]
+          end
+          return result
+        end
+
+        """;
+
+    /// <summary>ARGV[3]: size; ARGV[4]: TTL in ms; ARGV[5]: the event. Returns {epoch, offset}.</summary>
+    public const string Append = Prelude + """
+        local offset = top + 1
+        -- XADD before moving the offset: if it fails, no offset has been handed out without an entry.
+        redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[3], string.format('%d-0', offset), 'd', ARGV[5])
+        redis.call('SET', KEYS[2], string.format('%d', offset), 'PX', ARGV[4])
+        redis.call('PEXPIRE', KEYS[1], ARGV[4])
+        redis.call('PEXPIRE', KEYS[3], ARGV[4])
+        return {epoch, offset}
+        """;
+
+    /// <summary>
+    /// ARGV[3]: read after this offset; ARGV[4]: the since epoch, or empty for none; ARGV[5]: limit;
+    /// ARGV[6]: 1 for newest first. Returns {epoch, top, id, event, id, event, …}.
+    /// </summary>
+    public const string Read = Prelude + """
+        local result = {epoch, top}
+        local limit = tonumber(ARGV[5])
+        if (ARGV[4] ~= '' and ARGV[4] ~= epoch) or limit == 0 or tonumber(ARGV[3]) >= top then
+          return result
+        end
+        local from = string.format('%d-0', tonumber(ARGV[3]) + 1)
+        if ARGV[6] == '1' then
+          return add_entries(result, redis.call('XREVRANGE', KEYS[1], '+', from, 'COUNT', limit))
+        end
+        return add_entries(result, redis.call('XRANGE', KEYS[1], from, '+', 'COUNT', limit))
+        """;
+
+    /// <summary>
+    /// ARGV[3]: the client's offset; ARGV[4]: its epoch, or empty for none; ARGV[5]: the most events to replay.
+    /// Returns {epoch, top, 1, id, event, …} when recovered, else {epoch, top, 0}.
+    /// </summary>
+    public const string Recover = Prelude + """
+        local since = tonumber(ARGV[3])
+        local missed = top - since
+        if ARGV[4] ~= epoch or since < 0 or missed < 0 or missed > tonumber(ARGV[5]) then
+          return {epoch, top, 0}
+        end
+        if missed == 0 then
+          return {epoch, top, 1}
+        end
+        local entries = redis.call('XRANGE', KEYS[1], string.format('%d-0', since + 1), '+', 'COUNT', missed)
+        -- Fewer entries than missed offsets: some were trimmed or lost, and a partial replay is never given.
+        if #entries ~= missed then
+          return {epoch, top, 0}
+        end
+        return add_entries({epoch, top, 1}, entries)
+        """;
+
+    /// <summary>Returns {epoch, top}.</summary>
+    public const string Position = Prelude + """
+        return {epoch, top}
+        """;
+}

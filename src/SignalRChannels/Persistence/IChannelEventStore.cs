@@ -1,0 +1,74 @@
+namespace SignalRChannels;
+
+/// <summary>
+/// Keeps the recent events of history-enabled channels, so subscribers can read them and a resubscribing
+/// client can recover what it missed. The in-memory store is the single-node default; the Redis store
+/// replaces it for scale-out.
+/// </summary>
+/// <remarks>
+/// <para>Guarantees every implementation gives (and <c>ChannelEventStoreSpecification</c> checks):</para>
+/// <list type="bullet">
+/// <item><description>A channel's events form a stream. Each appended event gets the next offset: offsets are
+/// contiguous per channel (1, 2, 3, …), unique even when several tasks or nodes append at once, and they never
+/// go back within one epoch.</description></item>
+/// <item><description>A stream has an epoch, a short opaque string. It stays the same while the stream lives and
+/// changes when the stream is lost (its TTL lapsed, Redis was flushed or restarted, the process restarted), so
+/// an offset is meaningful only together with its epoch. A lost stream starts over at offset 1.</description></item>
+/// <item><description>A stream keeps its newest <see cref="HistoryPolicy.Size"/> events and expires when no event
+/// is appended for <see cref="HistoryPolicy.Ttl"/> (the policy of the latest append applies).</description></item>
+/// <item><description>Recovery is all or nothing: every missed event in offset order, or none.</description></item>
+/// <item><description>A channel that has no events yet still has a position, offset 0 and an epoch, and that
+/// epoch is the one its first event gets, provided the first event comes within a day of the last time the
+/// position was read.</description></item>
+/// </list>
+/// <para>Methods may be called concurrently. Cancellation is honoured before the store starts work; once an
+/// append has been sent it completes, so a cancelled caller never leaves a half-written event.</para>
+/// </remarks>
+public interface IChannelEventStore
+{
+    /// <summary>
+    /// Appends an event to a channel's stream: assigns it the next offset and the stream's epoch, trims the stream
+    /// to <see cref="HistoryPolicy.Size"/> and restarts its <see cref="HistoryPolicy.Ttl"/>.
+    /// </summary>
+    /// <param name="channel">The channel.</param>
+    /// <param name="channelEvent">The event; its <see cref="ChannelEvent.Offset"/> and <see cref="ChannelEvent.Epoch"/> are ignored.</param>
+    /// <param name="policy">The channel's history policy.</param>
+    /// <param name="cancellationToken">Cancels before the append starts.</param>
+    /// <returns>A copy of the event with its <see cref="ChannelEvent.Offset"/> and <see cref="ChannelEvent.Epoch"/> set.</returns>
+    ValueTask<ChannelEvent> AppendAsync(ChannelName channel, ChannelEvent channelEvent, HistoryPolicy policy, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Reads retained events after <see cref="HistoryQuery.Since"/> (exclusive), oldest first, or newest first when
+    /// <see cref="HistoryQuery.Reverse"/> is set; at most <see cref="HistoryQuery.Limit"/> of them.
+    /// </summary>
+    /// <param name="channel">The channel.</param>
+    /// <param name="query">What to read.</param>
+    /// <param name="cancellationToken">Cancels before the read starts.</param>
+    /// <returns>
+    /// The stream's current position and the events. When <see cref="HistoryQuery.Since"/> carries an epoch other
+    /// than the stream's, its offset means nothing in this stream and the page has no events.
+    /// </returns>
+    ValueTask<HistoryPage> ReadAsync(ChannelName channel, HistoryQuery query, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Recovers what a resubscribing client missed since a position it saw: every event after it, in offset order,
+    /// with <see cref="RecoveryResult.Recovered"/> set; or no events and <see cref="RecoveryResult.Recovered"/> clear
+    /// when the epoch differs (or is missing), the position is ahead of the stream, an event after it is no longer
+    /// retained, or more than <paramref name="maxEvents"/> events would be needed. Never a partial replay.
+    /// </summary>
+    /// <param name="channel">The channel.</param>
+    /// <param name="since">The position of the last event the client saw (offset 0 when it saw none).</param>
+    /// <param name="maxEvents">The most events to replay; zero or more.</param>
+    /// <param name="cancellationToken">Cancels before the recovery starts.</param>
+    /// <returns>The stream's current position, whether the client recovered, and the missed events.</returns>
+    ValueTask<RecoveryResult> RecoverAsync(ChannelName channel, StreamPosition since, int maxEvents, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Gets the stream's current position: the newest offset and the epoch. For a channel with no events yet
+    /// that is offset 0 and an epoch that stays the same on later calls until the stream is lost.
+    /// </summary>
+    /// <param name="channel">The channel.</param>
+    /// <param name="cancellationToken">Cancels before the store is asked.</param>
+    /// <returns>The current position.</returns>
+    ValueTask<StreamPosition> GetPositionAsync(ChannelName channel, CancellationToken cancellationToken);
+}
