@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using ChatApp;
+using SignalRChannels;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 
@@ -21,9 +22,17 @@ builder.Services.AddSignalR()
     .AddMessagePackProtocol()
     .AddChannels(channels =>
     {
+        // Rooms are presence channels: the member is the signed-in user, whatever the client claims.
+        channels.Presence("chat.{room}", (ClaimsPrincipal user, string room) =>
+            Rooms.Exists(room) && user.UserId() is { } id ? new PresenceMember(id, new { name = user.Identity!.Name }) : null);
+
         // Direct messages: only the two users named in the channel may listen.
         channels.Private("dm.{a}.{b}", (ClaimsPrincipal user, string a, string b) =>
             user.UserId() is { } me && (me == a || me == b) && a != b);
+
+        // Recent messages survive a reload and are recovered after a reconnect.
+        channels.History("chat.*", size: 200, ttl: TimeSpan.FromHours(6));
+        channels.History("dm.*", size: 200, ttl: TimeSpan.FromHours(6));
     })
     // Optional scale-out: set ConnectionStrings__Redis (or --ConnectionStrings:Redis=...) to share rooms across instances.
     .AddRedis(builder.Configuration.GetConnectionString("Redis"));
@@ -55,7 +64,7 @@ app.MapPost("/api/logout", async (HttpContext http) =>
     return Results.Ok();
 });
 app.MapGet("/api/me", (ClaimsPrincipal user) =>
-    user.UserId() is { } id ? Results.Ok(new { id, name = user.Identity!.Name }) : Results.Unauthorized());
+    user.UserId() is { } id ? Results.Ok(new { id, name = user.Identity!.Name, rooms = Rooms.All }) : Results.Unauthorized());
 
 app.MapChannelHub<ChatHub>("/hubs/chat").RequireAuthorization();
 

@@ -25,11 +25,15 @@ internal static class Users
         string.CompareOrdinal(a, b) < 0 ? $"private-dm.{a}.{b}" : $"private-dm.{b}.{a}";
 }
 
-/// <summary>Room channel names.</summary>
+/// <summary>The chat's rooms and their channel names.</summary>
 internal static class Rooms
 {
+    public static readonly string[] All = ["lobby", "dotnet", "random"];
+
+    public static bool Exists(string room) => All.Contains(room, StringComparer.Ordinal);
+
     public static string Channel(string room) =>
-        room.Length is > 0 and <= 40 && room.All(char.IsAsciiLetterOrDigit)
-            ? $"room.{room}"
-            : throw new Microsoft.AspNetCore.SignalR.HubException("invalid_argument: a room name has 1 to 40 letters or digits");
+        Exists(room)
+            ? $"presence-chat.{room}"
+            : throw new Microsoft.AspNetCore.SignalR.HubException("invalid_argument: no such room");
 }

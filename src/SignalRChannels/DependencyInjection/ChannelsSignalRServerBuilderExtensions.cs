@@ -50,6 +50,7 @@ public static class ChannelsSignalRServerBuilderExtensions
         services.TryAddSingleton<ChannelHubServices>();
         services.TryAddSingleton<IChannelEventStore, InMemoryChannelEventStore>();
         services.AddOptions<PresenceOptions>().ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PresenceOptions>, PresenceOptionsValidator>());
         services.TryAddSingleton<IPresenceStore, InMemoryPresenceStore>();
         services.TryAddSingleton<PresenceTracker>();
         if (firstCall)

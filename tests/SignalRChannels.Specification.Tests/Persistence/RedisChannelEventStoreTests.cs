@@ -9,9 +9,9 @@ namespace SignalRChannels.Specification.Tests.Persistence;
 
 /// <summary>
 /// The contract on the Redis store against a real server, plus what is particular to Redis. Each test has its own
-/// key prefix; TTLs are real and short, and expiry is awaited by polling the keys.
+/// key prefix, whose keys it deletes when done; TTLs are real and short, and expiry is awaited by polling the keys.
 /// </summary>
-public sealed class RedisChannelEventStoreTests : ChannelEventStoreSpecification, IClassFixture<RedisFixture>
+public sealed class RedisChannelEventStoreTests : ChannelEventStoreSpecification, IClassFixture<RedisFixture>, IAsyncLifetime
 {
     private readonly RedisFixture _redis;
     private readonly string _prefix = RedisFixture.NewPrefix();
@@ -29,6 +29,24 @@ public sealed class RedisChannelEventStoreTests : ChannelEventStoreSpecification
     protected override TimeSpan ShortTtl => TimeSpan.FromMilliseconds(100);
 
     private IDatabase Database => _redis.Connection.GetDatabase();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // Empty streams keep their epoch for a day; without this, every run would leave such keys on the shared server.
+    public async Task DisposeAsync()
+    {
+        var server = _redis.Connection.GetServers()[0];
+        var keys = new List<RedisKey>();
+        await foreach (var key in server.KeysAsync(pattern: _prefix + ":*"))
+        {
+            keys.Add(key);
+        }
+
+        if (keys.Count > 0)
+        {
+            await Database.KeyDeleteAsync(keys.ToArray()).DefaultTimeout();
+        }
+    }
 
     protected override Task WaitUntilExpiredAsync(ChannelName channel) =>
         Poll.UntilAsync(async () => await Database.KeyExistsAsync(Keys(channel)) == 0, $"the history keys of {channel} expired");

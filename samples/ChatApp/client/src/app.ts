@@ -1,34 +1,32 @@
-import { ChannelsClient, ChannelError } from "@signalr-channels/client";
+import { ChannelError, ChannelsClient, type PresenceChannel, type PrivateChannel, type PresenceMember } from "@signalr-channels/client";
 
 type ChatMessage = { id: string; userId: string; user: string; text: string };
 type RoomEvents = { message: ChatMessage };
-type Me = { id: string; name: string };
+type Whispers = { typing: { name: string } };
+type MemberInfo = { name: string };
+type Me = { id: string; name: string; rooms: string[] };
+type Conversation = { kind: "room"; room: string } | { kind: "dm"; userId: string; name: string };
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const TYPING_MS = 3000;
 
 async function main(): Promise<void> {
-  const me = await fetchMe();
-  if (me === null) {
+  const response = await fetch("/api/me");
+  if (!response.ok) {
     showLogin();
     return;
   }
-  startChat(me);
-}
-
-async function fetchMe(): Promise<Me | null> {
-  const response = await fetch("/api/me");
-  return response.ok ? ((await response.json()) as Me) : null;
+  new ChatPage((await response.json()) as Me).start();
 }
 
 function showLogin(): void {
   $("login").hidden = false;
   $<HTMLFormElement>("login-form").addEventListener("submit", async (e) => {
     e.preventDefault();
-    const name = $<HTMLInputElement>("login-name").value;
     const response = await fetch("/api/login", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ name }),
+      body: JSON.stringify({ name: $<HTMLInputElement>("login-name").value }),
     });
     if (!response.ok) {
       $("login-error").textContent = ((await response.json()) as { error?: string }).error ?? "Sign-in failed.";
@@ -38,72 +36,246 @@ function showLogin(): void {
   });
 }
 
-function startChat(me: Me): void {
-  $("app").hidden = false;
-  $("me").textContent = me.name;
-  $("logout").addEventListener("click", async () => {
-    await fetch("/api/logout", { method: "POST" });
-    location.reload();
-  });
+/** One signed-in user's page: rooms (presence channels), direct messages (private channels), status. */
+class ChatPage {
+  private readonly client = new ChannelsClient({ url: "/hubs/chat" });
+  private readonly rooms = new Map<string, PresenceChannel<RoomEvents, MemberInfo, Whispers>>();
+  private readonly dms = new Map<string, PrivateChannel<RoomEvents>>();
+  private readonly seen = new Map<string, Set<string>>();
+  private readonly typing = new Map<string, ReturnType<typeof setTimeout>>();
+  private current: Conversation = { kind: "room", room: "lobby" };
+  private lastTypingSent = 0;
+  private rtt: number | undefined;
 
-  const client = new ChannelsClient({ url: "/hubs/chat" });
-  client.onStateChange((state) => ($("status-state").textContent = state));
+  constructor(private readonly me: Me) {}
 
-  const room = "lobby";
-  client
-    .channel<RoomEvents>(`room.${room}`)
-    .listen("message", (m) => addMessage(m, m.userId === me.id))
-    .error((e) => addNotice(`Could not join #${room}: ${e.code}`));
+  start(): void {
+    $("app").hidden = false;
+    $("me").textContent = this.me.name;
+    $("logout").addEventListener("click", async () => {
+      await this.client.disconnect();
+      await fetch("/api/logout", { method: "POST" });
+      location.reload();
+    });
+    this.client.onStateChange((state) => {
+      $("status-state").textContent = state;
+      $("status-state").dataset.state = state;
+    });
 
-  const rooms = $("rooms");
-  const item = document.createElement("li");
-  item.textContent = `#${room}`;
-  item.className = "active";
-  rooms.append(item);
+    for (const room of this.me.rooms) {
+      this.joinRoom(room);
+    }
+    this.renderRoomList();
+    this.bindComposer();
+    void this.client.start().then(
+      () => this.open(this.current),
+      () => this.notice("Could not connect; retrying…"),
+    );
+    setInterval(() => void this.heartbeat(), 5000);
+  }
 
-  $<HTMLFormElement>("composer").addEventListener("submit", async (e) => {
-    e.preventDefault();
-    const input = $<HTMLInputElement>("text");
-    const text = input.value.trim();
-    if (text.length === 0) {
+  private joinRoom(room: string): void {
+    const channel = this.client
+      .join<RoomEvents, MemberInfo, Whispers>(`chat.${room}`)
+      .here(() => this.renderMembers())
+      .joining((m) => {
+        this.renderMembers();
+        this.notice(`${m.info.name} joined #${room}`, { kind: "room", room });
+      })
+      .leaving((m, reason) => {
+        this.renderMembers();
+        this.notice(`${m.info.name} left #${room}${reason === "left" ? "" : ` (${reason})`}`, { kind: "room", room });
+      })
+      .listen("message", (m, e) => this.receive({ kind: "room", room }, m, e.offset))
+      .listenForWhisper("typing", (t, from) => this.showTyping({ kind: "room", room }, from, t.name))
+      .onGap(() => this.notice("Some messages could not be recovered.", { kind: "room", room }))
+      .error((e) => this.notice(`#${room}: ${e.code}`, { kind: "room", room }));
+    this.rooms.set(room, channel);
+  }
+
+  private dmChannel(userId: string): PrivateChannel<RoomEvents> {
+    const name = this.me.id < userId ? `dm.${this.me.id}.${userId}` : `dm.${userId}.${this.me.id}`;
+    let channel = this.dms.get(userId);
+    if (channel === undefined) {
+      channel = this.client
+        .private<RoomEvents>(name)
+        .listen("message", (m, e) => this.receive({ kind: "dm", userId, name: m.userId === this.me.id ? userId : m.user }, m, e.offset))
+        .error((e) => this.notice(`Direct messages: ${e.code}`));
+      this.dms.set(userId, channel);
+    }
+    return channel;
+  }
+
+  /** Shows a conversation: its recent history first, then live messages (deduplicated by message id). */
+  private async open(conversation: Conversation): Promise<void> {
+    this.current = conversation;
+    $("room-title").textContent = conversation.kind === "room" ? `#${conversation.room}` : `@${conversation.name}`;
+    $("messages").replaceChildren();
+    this.seen.set(this.key(conversation), new Set());
+    this.renderRoomList();
+    this.renderMembers();
+    $("typing").textContent = "";
+    const channel = conversation.kind === "room" ? this.rooms.get(conversation.room)! : this.dmChannel(conversation.userId);
+    try {
+      const page = await channel.history({ limit: 50, reverse: true });
+      for (const event of [...page.events].reverse()) {
+        if (event.event === "message") {
+          this.render(conversation, event.data as ChatMessage);
+        }
+      }
+    } catch (error) {
+      if (!(error instanceof ChannelError && error.code === "not_subscribed")) {
+        this.notice("History is not available right now.");
+      }
+    }
+  }
+
+  private receive(conversation: Conversation, message: ChatMessage, _offset?: number): void {
+    if (this.key(conversation) === this.key(this.current)) {
+      this.render(conversation, message);
+      this.clearTyping(message.userId);
+    } else if (conversation.kind === "dm") {
+      this.notice(`New direct message from ${message.user}`);
+    }
+  }
+
+  private render(conversation: Conversation, message: ChatMessage): void {
+    const seen = this.seen.get(this.key(conversation)) ?? new Set<string>();
+    if (seen.has(message.id)) {
       return;
     }
-    input.value = "";
-    try {
-      await client.invoke("SendMessage", room, text);
-    } catch (error) {
-      addNotice(error instanceof ChannelError ? `Not sent: ${error.detail}` : "Not sent.");
+    seen.add(message.id);
+    const li = document.createElement("li");
+    li.className = message.userId === this.me.id ? "mine" : "";
+    li.dataset.id = message.id;
+    const author = document.createElement("span");
+    author.className = "author";
+    author.textContent = message.user;
+    const text = document.createElement("span");
+    text.className = "text";
+    text.textContent = message.text;
+    li.append(author, text);
+    this.append(li);
+  }
+
+  private notice(text: string, conversation?: Conversation): void {
+    if (conversation !== undefined && this.key(conversation) !== this.key(this.current)) {
+      return;
     }
-  });
+    const li = document.createElement("li");
+    li.className = "notice";
+    li.textContent = text;
+    this.append(li);
+  }
 
-  void client.start().catch(() => addNotice("Could not connect; retrying…"));
-}
+  private append(li: HTMLLIElement): void {
+    const list = $("messages");
+    list.append(li);
+    list.scrollTop = list.scrollHeight;
+  }
 
-function addMessage(message: ChatMessage, mine: boolean): void {
-  const li = document.createElement("li");
-  li.className = mine ? "mine" : "";
-  li.dataset.id = message.id;
-  const author = document.createElement("span");
-  author.className = "author";
-  author.textContent = message.user;
-  const text = document.createElement("span");
-  text.className = "text";
-  text.textContent = message.text;
-  li.append(author, text);
-  append(li);
-}
+  private bindComposer(): void {
+    const input = $<HTMLInputElement>("text");
+    input.addEventListener("input", () => {
+      const now = Date.now();
+      if (this.current.kind === "room" && now - this.lastTypingSent > 1000) {
+        this.lastTypingSent = now;
+        void this.rooms.get(this.current.room)!.whisper("typing", { name: this.me.name }).catch(() => undefined);
+      }
+    });
+    $<HTMLFormElement>("composer").addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const text = input.value.trim();
+      if (text.length === 0) {
+        return;
+      }
+      input.value = "";
+      try {
+        if (this.current.kind === "room") {
+          await this.client.invoke("SendMessage", this.current.room, text);
+        } else {
+          await this.client.invoke("SendDirect", this.current.userId, text);
+        }
+      } catch (error) {
+        this.notice(error instanceof ChannelError ? `Not sent: ${error.detail}` : "Not sent.");
+      }
+    });
+  }
 
-function addNotice(text: string): void {
-  const li = document.createElement("li");
-  li.className = "notice";
-  li.textContent = text;
-  append(li);
-}
+  private showTyping(conversation: Conversation, userId: string, name: string): void {
+    if (this.key(conversation) !== this.key(this.current) || userId === this.me.id) {
+      return;
+    }
+    this.clearTyping(userId);
+    this.typing.set(userId, setTimeout(() => this.clearTyping(userId), TYPING_MS));
+    this.renderTyping(name);
+  }
 
-function append(li: HTMLLIElement): void {
-  const list = $("messages");
-  list.append(li);
-  list.scrollTop = list.scrollHeight;
+  private clearTyping(userId: string): void {
+    const timer = this.typing.get(userId);
+    if (timer !== undefined) {
+      clearTimeout(timer);
+      this.typing.delete(userId);
+      this.renderTyping();
+    }
+  }
+
+  private renderTyping(name?: string): void {
+    $("typing").textContent = this.typing.size === 0 ? "" : this.typing.size === 1 && name ? `${name} is typing…` : "Several people are typing…";
+  }
+
+  private renderRoomList(): void {
+    const list = $("rooms");
+    list.replaceChildren(
+      ...this.me.rooms.map((room) => {
+        const li = document.createElement("li");
+        li.textContent = `#${room}`;
+        li.dataset.room = room;
+        li.className = this.current.kind === "room" && this.current.room === room ? "active" : "";
+        li.addEventListener("click", () => void this.open({ kind: "room", room }));
+        return li;
+      }),
+    );
+  }
+
+  private renderMembers(): void {
+    const room = this.current.kind === "room" ? this.current.room : "lobby";
+    const members: readonly PresenceMember<MemberInfo>[] = this.rooms.get(room)?.members ?? [];
+    $("members").replaceChildren(
+      ...[...members]
+        .sort((a, b) => a.info.name.localeCompare(b.info.name))
+        .map((m) => {
+          const li = document.createElement("li");
+          li.textContent = m.id === this.me.id ? `${m.info.name} (you)` : m.info.name;
+          li.dataset.userId = m.id;
+          if (m.id !== this.me.id) {
+            li.title = `Message ${m.info.name}`;
+            li.addEventListener("click", () => void this.open({ kind: "dm", userId: m.id, name: m.info.name }));
+          }
+          return li;
+        }),
+    );
+    $("status-online").textContent = String(members.length);
+  }
+
+  /** Measures the round trip of a hub call and reports the previous one (the server's optional Heartbeat). */
+  private async heartbeat(): Promise<void> {
+    if (this.client.state !== "connected") {
+      return;
+    }
+    const started = performance.now();
+    try {
+      await this.client.invoke("Heartbeat", this.rtt ?? null);
+      this.rtt = Math.round(performance.now() - started);
+      $("status-rtt").textContent = `${this.rtt} ms`;
+    } catch {
+      $("status-rtt").textContent = "–";
+    }
+  }
+
+  private key(conversation: Conversation): string {
+    return conversation.kind === "room" ? `room:${conversation.room}` : `dm:${conversation.userId}`;
+  }
 }
 
 void main();
