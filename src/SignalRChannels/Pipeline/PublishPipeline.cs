@@ -16,6 +16,10 @@ internal sealed class PublishPipeline(
     IChannelEventStore eventStore,
     TimeProvider timeProvider)
 {
+    // Striped per-channel locks: on one node, history events leave in offset order. The lock covers the
+    // append and the *start* of the send (the backplane and local writes keep call order), not its completion.
+    private readonly SemaphoreSlim[] _channelLocks = Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
+
     public async Task PublishAsync(
         ChannelName channel,
         string eventName,
@@ -34,12 +38,26 @@ internal sealed class PublishPipeline(
             From = from,
         };
 
-        if (persist && registry.HistoryFor(channel) is { } policy)
+        if (!persist || registry.HistoryFor(channel) is not { } policy)
         {
-            envelope = await eventStore.AppendAsync(channel, envelope, policy, cancellationToken).ConfigureAwait(false);
+            await FanOutAsync(channel, envelope, excludedConnectionId, cancellationToken).ConfigureAwait(false);
+            return;
         }
 
-        await FanOutAsync(channel, envelope, excludedConnectionId, cancellationToken).ConfigureAwait(false);
+        Task sending;
+        var channelLock = _channelLocks[(StringComparer.Ordinal.GetHashCode(channel.Value) & int.MaxValue) % _channelLocks.Length];
+        await channelLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            envelope = await eventStore.AppendAsync(channel, envelope, policy, cancellationToken).ConfigureAwait(false);
+            sending = FanOutAsync(channel, envelope, excludedConnectionId, CancellationToken.None);
+        }
+        finally
+        {
+            channelLock.Release();
+        }
+
+        await sending.ConfigureAwait(false);
     }
 
     private Task FanOutAsync(ChannelName channel, ChannelEvent envelope, string? excludedConnectionId, CancellationToken cancellationToken)

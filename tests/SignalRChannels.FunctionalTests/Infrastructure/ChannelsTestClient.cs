@@ -31,9 +31,19 @@ public sealed class ChannelsTestClient : IAsyncDisposable
     public string ConnectionId => Connection.ConnectionId
         ?? throw new InvalidOperationException("The connection has no id; is it started, with negotiation?");
 
-    public static async Task<ChannelsTestClient> ConnectAsync(Uri hubUrl, HttpTransportType transport, WireProtocol protocol)
+    /// <param name="accessToken">
+    /// Sent through <c>AccessTokenProvider</c> (an <c>Authorization: Bearer</c> header from the .NET client), for
+    /// example a <see cref="TestUser.Token"/>; null connects anonymously.
+    /// </param>
+    public static async Task<ChannelsTestClient> ConnectAsync(Uri hubUrl, HttpTransportType transport, WireProtocol protocol, string? accessToken = null)
     {
-        var builder = new HubConnectionBuilder().WithUrl(hubUrl, transport);
+        var builder = new HubConnectionBuilder().WithUrl(hubUrl, transport, options =>
+        {
+            if (accessToken is not null)
+            {
+                options.AccessTokenProvider = () => Task.FromResult<string?>(accessToken);
+            }
+        });
         if (protocol == WireProtocol.MessagePack)
         {
             builder.AddMessagePackProtocol();
@@ -61,6 +71,9 @@ public sealed class ChannelsTestClient : IAsyncDisposable
 
     public Task UnsubscribeAsync(string? channel) =>
         Connection.InvokeCoreAsync("Unsubscribe", [channel]).DefaultTimeout();
+
+    public Task WhisperAsync(string? channel, string? eventName, object? data) =>
+        Connection.InvokeCoreAsync("Whisper", [channel, eventName, data]).DefaultTimeout();
 
     /// <summary>Calls <see cref="TestHub.Publish"/>.</summary>
     public Task PublishAsync(string? channel, string? eventName, object? data, bool toOthers = false) =>

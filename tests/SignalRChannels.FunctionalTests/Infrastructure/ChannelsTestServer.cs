@@ -88,9 +88,10 @@ public sealed class ChannelsTestServer : IAsyncDisposable
     /// <summary>Connects a started client; it is disposed with the server unless the test disposes it first.</summary>
     public async Task<ChannelsTestClient> ConnectAsync(
         HttpTransportType transport = HttpTransportType.WebSockets,
-        WireProtocol protocol = WireProtocol.Json)
+        WireProtocol protocol = WireProtocol.Json,
+        string? accessToken = null)
     {
-        var client = await ChannelsTestClient.ConnectAsync(HubUrl, transport, protocol);
+        var client = await ChannelsTestClient.ConnectAsync(HubUrl, transport, protocol, accessToken);
         lock (_clients)
         {
             _clients.Add(client);

@@ -1,0 +1,137 @@
+// The server the TypeScript integration and browser tests start as a child process.
+//
+//   dotnet SignalRChannels.TestServer.dll --urls http://127.0.0.1:0
+//       [--redis 127.0.0.1:6379 --prefix run42]      Redis scale-out (nodes sharing a prefix form one cluster)
+//       [--client-bundle path/to/signalr-channels.js] served, with its directory, under /lib/
+//       [--presence-heartbeat-ms 500 --presence-timeout-ms 3000]
+//       [--exit-with-stdin true]                      stop when the parent closes stdin (or dies)
+//
+// Kestrel prints "Now listening on: http://127.0.0.1:<port>" once it is bound; the tests wait for that line.
+using System.Security.Claims;
+using System.Text.Json;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.FileProviders;
+using SignalRChannels;
+using SignalRChannels.TestServer;
+
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = args,
+    ContentRootPath = AppContext.BaseDirectory,
+    WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
+});
+builder.Logging.SetMinimumLevel(LogLevel.Warning);
+builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
+
+builder.Services.AddAuthentication(TestAuthenticationHandler.SchemeName)
+    .AddScheme<AuthenticationSchemeOptions, TestAuthenticationHandler>(TestAuthenticationHandler.SchemeName, configureOptions: null);
+builder.Services.AddAuthorization();
+
+var channels = builder.Services.AddSignalR()
+    .AddMessagePackProtocol()
+    .AddChannels(channels =>
+    {
+        channels.Private("orders.{orderId}", (ClaimsPrincipal user, long orderId) =>
+            user.Identity?.IsAuthenticated == true && orderId < 1000);
+        channels.Presence("room.{roomId}", (ClaimsPrincipal user) =>
+            user.Identity?.IsAuthenticated == true
+                ? new PresenceMember(user.FindFirstValue(ClaimTypes.NameIdentifier)!, new { name = user.Identity.Name })
+                : null);
+        // Covers history.x, private-history.x and presence-history.x.
+        channels.History("history.*", size: 1000, ttl: TimeSpan.FromMinutes(10));
+        channels.Private("history.{id}", (ClaimsPrincipal user) => user.Identity?.IsAuthenticated == true);
+    });
+
+if (builder.Configuration["redis"] is { Length: > 0 } redis)
+{
+    var prefix = builder.Configuration["prefix"] is { Length: > 0 } p ? p : "testserver-" + Guid.NewGuid().ToString("N");
+    channels.AddRedis(o =>
+    {
+        o.Configuration = redis;
+        o.Prefix = prefix;
+    });
+}
+
+builder.Services.Configure<PresenceOptions>(o =>
+{
+    if (builder.Configuration.GetValue<int?>("presence-heartbeat-ms") is { } heartbeat)
+    {
+        o.HeartbeatInterval = TimeSpan.FromMilliseconds(heartbeat);
+    }
+
+    if (builder.Configuration.GetValue<int?>("presence-timeout-ms") is { } timeout)
+    {
+        o.MemberTimeout = TimeSpan.FromMilliseconds(timeout);
+    }
+});
+
+var app = builder.Build();
+
+app.UseDefaultFiles();
+app.UseStaticFiles();
+if (builder.Configuration["client-bundle"] is { Length: > 0 } bundle)
+{
+    var directory = Path.GetDirectoryName(Path.GetFullPath(bundle))!;
+    app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(directory), RequestPath = "/lib" });
+}
+
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapChannelHub<TestHub>("/hubs/test");
+
+// An app's own HTTP API: publishes the JSON body, leaving out the connection named by X-Socket-ID (toOthers).
+app.MapPost("/publish/{channel}/{eventName}", async (
+    string channel, string eventName, [FromBody] JsonElement? body, HttpContext http, IChannelBroadcaster broadcaster) =>
+{
+    try
+    {
+        await broadcaster.PublishAsync(channel, eventName, body, toOthers: http.GetSocketId(), http.RequestAborted);
+        return Results.Accepted();
+    }
+    catch (ChannelException ex)
+    {
+        return Results.BadRequest(new { code = ex.Code, detail = ex.Detail });
+    }
+});
+
+// Publishes `count` events with data { i } (i = start, start + 1, …) one after the other.
+app.MapPost("/publish-many/{channel}/{eventName}/{count:int}", async (
+    string channel, string eventName, int count, int? start, HttpContext http, IChannelBroadcaster broadcaster) =>
+{
+    var first = start ?? 1;
+    try
+    {
+        for (var i = first; i < first + count; i++)
+        {
+            await broadcaster.PublishAsync(channel, eventName, new { i }, toOthers: http.GetSocketId(), http.RequestAborted);
+        }
+
+        return Results.Ok(new { published = count });
+    }
+    catch (ChannelException ex)
+    {
+        return Results.BadRequest(new { code = ex.Code, detail = ex.Detail });
+    }
+});
+
+// Drops a connection from the server side, as a crashed proxy or a network cut would.
+app.MapPost("/abort/{connectionId}", (string connectionId) =>
+    TestHub.TryAbort(connectionId) ? Results.NoContent() : Results.NotFound());
+
+if (builder.Configuration.GetValue<bool>("exit-with-stdin"))
+{
+    // A parent that dies without killing us closes our stdin: leave no server behind.
+    _ = Task.Run(async () =>
+    {
+        while (await Console.In.ReadLineAsync() is not null)
+        {
+        }
+
+        app.Lifetime.StopApplication();
+    });
+}
+
+app.Run();
