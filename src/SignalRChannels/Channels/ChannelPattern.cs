@@ -14,12 +14,14 @@ namespace SignalRChannels;
 public sealed class ChannelPattern
 {
     private readonly Part[] _parts;
+    private readonly int _variableParts;
 
     private ChannelPattern(string text, ChannelKind? kind, Part[] parts, IReadOnlyList<string> parameterNames)
     {
         Text = text;
         Kind = kind;
         _parts = parts;
+        _variableParts = parts.Count(p => p.Kind != PartKind.Literal);
         ParameterNames = parameterNames;
     }
 
@@ -134,7 +136,11 @@ public sealed class ChannelPattern
         }
 
         var captured = ParameterNames.Count == 0 ? null : new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        if (!Match(channel.Name, 0, 0, captured))
+        var name = channel.Name;
+
+        // Several variable parts could backtrack exponentially; remember the (position, part) pairs that failed.
+        var failed = _variableParts > 1 ? new HashSet<(int, int)>() : null;
+        if (!Match(name, 0, 0, captured, failed))
         {
             return false;
         }
@@ -148,27 +154,43 @@ public sealed class ChannelPattern
 
     private static readonly IReadOnlyDictionary<string, string> s_empty = new Dictionary<string, string>();
 
-    private bool Match(string name, int position, int partIndex, Dictionary<string, string>? captured)
+    private bool Match(string name, int position, int partIndex, Dictionary<string, string>? captured, HashSet<(int, int)>? failed)
     {
         if (partIndex == _parts.Length)
         {
             return position == name.Length;
         }
 
+        if (failed is not null && failed.Contains((position, partIndex)))
+        {
+            return false;
+        }
+
+        var matched = MatchPart(name, position, partIndex, captured, failed);
+        if (!matched)
+        {
+            failed?.Add((position, partIndex));
+        }
+
+        return matched;
+    }
+
+    private bool MatchPart(string name, int position, int partIndex, Dictionary<string, string>? captured, HashSet<(int, int)>? failed)
+    {
         var part = _parts[partIndex];
         switch (part.Kind)
         {
             case PartKind.Literal:
                 return string.CompareOrdinal(name, position, part.Text, 0, part.Text.Length) == 0
                     && name.Length - position >= part.Text.Length
-                    && Match(name, position + part.Text.Length, partIndex + 1, captured);
+                    && Match(name, position + part.Text.Length, partIndex + 1, captured, failed);
             case PartKind.Parameter:
                 // One or more characters up to the next dot; backtrack over shorter captures for trailing literals.
                 var end = name.IndexOf('.', position);
                 end = end < 0 ? name.Length : end;
                 for (var stop = end; stop > position; stop--)
                 {
-                    if (Match(name, stop, partIndex + 1, captured))
+                    if (Match(name, stop, partIndex + 1, captured, failed))
                     {
                         captured![part.Text] = name[position..stop];
                         return true;
@@ -179,7 +201,7 @@ public sealed class ChannelPattern
             default:
                 for (var stop = name.Length; stop > position; stop--)
                 {
-                    if (Match(name, stop, partIndex + 1, captured))
+                    if (Match(name, stop, partIndex + 1, captured, failed))
                     {
                         return true;
                     }

@@ -104,14 +104,19 @@ internal sealed class ChannelSubscriptions : IChannelSubscriptionManager
         ValidateEventFilter(events);
 
         var authorization = await _authorizer.AuthorizeAsync(caller, name, caller.ConnectionAborted).ConfigureAwait(false);
-        if (!authorization.IsAllowed)
+        if (!authorization.IsAllowed || (name.Kind == ChannelKind.Presence && authorization.Member is null))
         {
-            ChannelsLog.Denied(_logger, caller.ConnectionId, name.Value, authorization.Reason!);
-            throw new ChannelException(ChannelErrorCodes.Forbidden, $"subscription to '{name.Value}' denied");
-        }
+            ChannelsLog.Denied(_logger, caller.ConnectionId, name.Value, authorization.Reason ?? "no member");
+            // A re-authorization that fails ends the subscription the connection already had.
+            if (connection.Remove(name, out var previousMember))
+            {
+                await groups.RemoveFromGroupAsync(caller.ConnectionId, ChannelGroups.For(name), CancellationToken.None).ConfigureAwait(false);
+                if (previousMember is not null)
+                {
+                    await _presence.LeaveAsync(name, previousMember.Id, caller.ConnectionId, "left", CancellationToken.None).ConfigureAwait(false);
+                }
+            }
 
-        if (name.Kind == ChannelKind.Presence && authorization.Member is null)
-        {
             throw new ChannelException(ChannelErrorCodes.Forbidden, $"subscription to '{name.Value}' denied");
         }
 
