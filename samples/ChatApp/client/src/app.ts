@@ -68,7 +68,10 @@ class ChatPage {
     this.renderRoomList();
     this.bindComposer();
     void this.client.start().then(
-      () => this.open(this.current),
+      () => {
+        void this.heartbeat();
+        return this.open(this.current);
+      },
       () => this.notice("Could not connect; retrying…"),
     );
     setInterval(() => void this.heartbeat(), 5000);
@@ -256,6 +259,7 @@ class ChatPage {
         }),
     );
     $("status-online").textContent = String(members.length);
+    $("members-title").textContent = `Online in #${room}`;
   }
 
   /** Measures the round trip of a hub call and reports the previous one (the server's optional Heartbeat). */
