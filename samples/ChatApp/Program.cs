@@ -3,8 +3,14 @@ using ChatApp;
 using SignalRChannels;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
 
 var builder = WebApplication.CreateBuilder(args);
+
+// Instances on one machine share their cookie keys, so one browser can use both in the Redis demo.
+builder.Services.AddDataProtection()
+    .SetApplicationName("SignalRChannels.ChatApp")
+    .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(Path.GetTempPath(), "signalrchannels-chatapp-keys")));
 
 builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
     .AddCookie(options =>
