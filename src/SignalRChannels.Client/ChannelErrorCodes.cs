@@ -1,0 +1,49 @@
+namespace SignalRChannels.Client;
+
+/// <summary>The stable error codes of wire protocol v1 (see <c>docs/protocol.md</c>), plus <see cref="Unknown"/>.</summary>
+public static class ChannelErrorCodes
+{
+    /// <summary>The channel name is not valid.</summary>
+    public const string InvalidChannel = "invalid_channel";
+
+    /// <summary>An argument or option is missing, malformed or out of range.</summary>
+    public const string InvalidArgument = "invalid_argument";
+
+    /// <summary>The connection may not do this (no matching route, the route denied it, or a policy failed).</summary>
+    public const string Forbidden = "forbidden";
+
+    /// <summary>The operation needs a subscription to the channel first.</summary>
+    public const string NotSubscribed = "not_subscribed";
+
+    /// <summary>The operation needs a presence channel.</summary>
+    public const string NotPresence = "not_presence";
+
+    /// <summary>Client events are disabled on this channel.</summary>
+    public const string WhisperDisabled = "whisper_disabled";
+
+    /// <summary>A payload is larger than the server's limit.</summary>
+    public const string PayloadTooLarge = "payload_too_large";
+
+    /// <summary>The connection sent too many client events too fast.</summary>
+    public const string RateLimited = "rate_limited";
+
+    /// <summary>A count limit was reached (for example subscriptions per connection).</summary>
+    public const string LimitExceeded = "limit_exceeded";
+
+    /// <summary>The server (or this client, while disconnected) could not complete the request; retry later.</summary>
+    public const string Unavailable = "unavailable";
+
+    /// <summary>The error carried no protocol code (for example an app hub method threw a plain <c>HubException</c>).</summary>
+    public const string Unknown = "unknown";
+
+    private static readonly HashSet<string> s_known =
+    [
+        InvalidChannel, InvalidArgument, Forbidden, NotSubscribed, NotPresence,
+        WhisperDisabled, PayloadTooLarge, RateLimited, LimitExceeded, Unavailable,
+    ];
+
+    /// <summary>Whether <paramref name="code"/> is one of the protocol's codes (not <see cref="Unknown"/>).</summary>
+    /// <param name="code">A code.</param>
+    /// <returns><see langword="true"/> for a protocol code.</returns>
+    public static bool IsKnown(string code) => s_known.Contains(code);
+}

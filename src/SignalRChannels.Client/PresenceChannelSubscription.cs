@@ -1,0 +1,127 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using SignalRChannels.Client.Internal;
+
+namespace SignalRChannels.Client;
+
+/// <summary>
+/// A presence channel (<c>presence-…</c>): a private channel that also knows who is in it. A member is a user, not a
+/// connection. <see cref="Members"/> follows each subscription result and the <c>member:joined</c> / <c>member:left</c>
+/// events. Get one from <see cref="ChannelsClient.Presence"/>.
+/// </summary>
+public sealed class PresenceChannelSubscription : PrivateChannelSubscription
+{
+    private ImmutableDictionary<string, PresenceMember> _members = ImmutableDictionary.Create<string, PresenceMember>(StringComparer.Ordinal);
+
+    private PresenceChannelSubscription(ChannelsClient client, string name)
+        : base(client, name)
+    {
+    }
+
+    /// <summary>Raised when a user joins (their first connection subscribes).</summary>
+    public event EventHandler<PresenceMemberEventArgs>? MemberJoined;
+
+    /// <summary>Raised when a user leaves (their last connection goes), with the reason.</summary>
+    public event EventHandler<PresenceMemberLeftEventArgs>? MemberLeft;
+
+    /// <summary>
+    /// Everyone in the channel now, as far as this client knows: a snapshot, replaced on each (re)subscription and
+    /// updated by joins and leaves in the order they were delivered. Empty until subscribed.
+    /// </summary>
+    public IReadOnlyCollection<PresenceMember> Members => [.. Volatile.Read(ref _members).Values];
+
+    internal static new PresenceChannelSubscription Create(ChannelsClient client, string name) => new(client, name);
+
+    /// <summary>Asks the server for the member list and replaces <see cref="Members"/> with it.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The members.</returns>
+    /// <exception cref="ChannelException"><see cref="ChannelErrorCodes.NotSubscribed"/> before the subscription completed, …</exception>
+    public async Task<IReadOnlyCollection<PresenceMember>> GetMembersAsync(CancellationToken cancellationToken = default)
+    {
+        var members = await Client.InvokeChannelMethodAsync<WireMember[]?>(HubMethods.GetMembers, [Name], Name, cancellationToken)
+            .ConfigureAwait(false);
+        Replace(members);
+        return Members;
+    }
+
+    private protected override void OnSubscribed(WireMember[]? members)
+    {
+        Replace(members);
+        base.OnSubscribed(members);
+    }
+
+    private protected override void OnUnsubscribed()
+    {
+        Replace(null);
+        base.OnUnsubscribed();
+    }
+
+    private protected override async ValueTask<bool> DispatchReservedAsync(WireEvent @event, CancellationToken cancellationToken)
+    {
+        switch (@event.Event)
+        {
+            case ReservedEvents.MemberJoined when ReadMember(@event.Data, out var member, out _):
+                var added = false;
+                ImmutableInterlocked.Update(ref _members, members =>
+                {
+                    added = !members.ContainsKey(member.Id);
+                    return members.SetItem(member.Id, member);
+                });
+
+                // The subscription result may already have listed a member whose join was in flight.
+                if (added)
+                {
+                    Raise(MemberJoined, new PresenceMemberEventArgs(member), ReservedEvents.MemberJoined);
+                }
+
+                return true;
+            case ReservedEvents.MemberLeft when ReadMember(@event.Data, out var member, out var reason):
+                if (ImmutableInterlocked.TryRemove(ref _members, member.Id, out var known))
+                {
+                    Raise(MemberLeft, new PresenceMemberLeftEventArgs(member.Info.ValueKind == JsonValueKind.Undefined ? known : member, reason ?? "left"), ReservedEvents.MemberLeft);
+                }
+
+                return true;
+            case ReservedEvents.MemberJoined or ReservedEvents.MemberLeft:
+                ChannelsClientLog.MalformedEvent(Client.Logger);
+                return true;
+            default:
+                return await base.DispatchReservedAsync(@event, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private void Replace(WireMember[]? members)
+    {
+        var builder = ImmutableDictionary.CreateBuilder<string, PresenceMember>(StringComparer.Ordinal);
+        foreach (var member in members ?? [])
+        {
+            if (!string.IsNullOrEmpty(member.Id))
+            {
+                builder[member.Id] = new PresenceMember(member.Id, member.Info);
+            }
+        }
+
+        Volatile.Write(ref _members, builder.ToImmutable());
+    }
+
+    private static bool ReadMember(JsonElement data, out PresenceMember member, out string? reason)
+    {
+        member = null!;
+        reason = null;
+        if (data.ValueKind != JsonValueKind.Object
+            || !data.TryGetProperty("id", out var id) || id.ValueKind != JsonValueKind.String
+            || string.IsNullOrEmpty(id.GetString()))
+        {
+            return false;
+        }
+
+        var info = data.TryGetProperty("info", out var i) ? i.Clone() : default;
+        if (data.TryGetProperty("reason", out var r) && r.ValueKind == JsonValueKind.String)
+        {
+            reason = r.GetString();
+        }
+
+        member = new PresenceMember(id.GetString()!, info);
+        return true;
+    }
+}

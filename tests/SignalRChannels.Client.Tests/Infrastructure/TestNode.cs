@@ -1,0 +1,122 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using ServerPresenceMember = SignalRChannels.PresenceMember;
+
+namespace SignalRChannels.Client.Tests.Infrastructure;
+
+/// <summary>
+/// A real Kestrel node on a free loopback port hosting <see cref="ClientTestHub"/> with these routes:
+/// <c>private-secret.{id}</c> (any signed-in user, except id <c>denied</c>), <c>presence-room.{id}</c> (signed-in users,
+/// member id = user id), history on <c>hist.*</c>. Its hub endpoint can be closed (503) to keep clients out.
+/// </summary>
+public sealed class TestNode : IAsyncDisposable
+{
+    public const string HubPath = "/hubs/test";
+
+    private readonly WebApplication _app;
+    private volatile bool _closed;
+
+    private TestNode(WebApplication app, Uri baseAddress)
+    {
+        _app = app;
+        HubUrl = new Uri(baseAddress, HubPath);
+    }
+
+    public Uri HubUrl { get; }
+
+    public IChannelBroadcaster Broadcaster => _app.Services.GetRequiredService<IChannelBroadcaster>();
+
+    public ConnectionRegistry Connections => _app.Services.GetRequiredService<ConnectionRegistry>();
+
+    /// <summary>Refuses new hub connections (HTTP 503) while true, as a node that is down would.</summary>
+    public bool Closed
+    {
+        get => _closed;
+        set => _closed = value;
+    }
+
+    /// <param name="redisPrefix">With Redis scale-out under this prefix (nodes with one prefix form one cluster); null for a single in-memory node.</param>
+    /// <param name="configure">Changes channel options.</param>
+    public static async Task<TestNode> StartAsync(string? redisPrefix = null, Action<ChannelsOptions>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(3));
+        builder.Services.AddSingleton<ConnectionRegistry>();
+        builder.Services.AddAuthentication(TestAuthenticationHandler.SchemeName)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, TestAuthenticationHandler>(TestAuthenticationHandler.SchemeName, null);
+        builder.Services.AddAuthorization();
+        var channels = builder.Services.AddSignalR()
+            .AddMessagePackProtocol()
+            .AddChannels(c =>
+            {
+                c.Configure(o => configure?.Invoke(o));
+                c.Private("secret.{id}", (ClaimsPrincipal user, string id) => user.Identity?.IsAuthenticated == true && id != "denied");
+                c.Presence("room.{id}", (ClaimsPrincipal user) =>
+                    user.Identity?.IsAuthenticated == true
+                        ? new ServerPresenceMember(user.FindFirstValue(ClaimTypes.NameIdentifier)!, new { name = user.Identity.Name })
+                        : null);
+                c.History("hist.*", size: 1000, ttl: TimeSpan.FromMinutes(10));
+            });
+        if (redisPrefix is not null)
+        {
+            channels.AddRedis(o =>
+            {
+                o.Configuration = TestRedis.Configuration;
+                o.Prefix = redisPrefix;
+            });
+        }
+
+        var app = builder.Build();
+        TestNode? node = null;
+        app.Use((context, next) =>
+        {
+            if (node is { Closed: true } && context.Request.Path.StartsWithSegments(HubPath))
+            {
+                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                return Task.CompletedTask;
+            }
+
+            return next(context);
+        });
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapChannelHub<ClientTestHub>(HubPath);
+        await app.StartAsync().DefaultTimeout();
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
+        node = new TestNode(app, new Uri(address));
+        return node;
+    }
+
+    /// <summary>A client of this node; the caller disposes it.</summary>
+    public ChannelsClient CreateClient(ChannelsProtocol protocol = ChannelsProtocol.Json, string? user = null, Action<ChannelsClientOptions>? configure = null)
+    {
+        var options = new ChannelsClientOptions { Url = HubUrl, Protocol = protocol };
+        if (user is not null)
+        {
+            options.AccessTokenProvider = () => Task.FromResult<string?>(user);
+        }
+
+        // Fast reconnects keep the tests short; the first attempt after a loss is immediate anyway.
+        options.Reconnect.BaseDelay = TimeSpan.FromMilliseconds(20);
+        options.Reconnect.MaxDelay = TimeSpan.FromMilliseconds(100);
+        options.ReorderWindow = TimeSpan.FromMilliseconds(100);
+        configure?.Invoke(options);
+        return new ChannelsClient(options);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync().DefaultTimeout();
+        await _app.DisposeAsync();
+    }
+}

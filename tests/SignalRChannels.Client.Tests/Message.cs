@@ -1,0 +1,3 @@
+namespace SignalRChannels.Client.Tests;
+
+public sealed record Message(int N, string Text);
