@@ -38,6 +38,8 @@ public static class ChannelsSignalRServerBuilderExtensions
         services.AddOptions<ChannelsOptions>().ValidateDataAnnotations().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ChannelsOptions>, ChannelsOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<SignalRChannels.Diagnostics.ChannelsMetrics>();
         services.AddAuthorizationCore();
         services.TryAddSingleton<HubClientsAccessor>();
         services.Replace(ServiceDescriptor.Singleton<IHubProtocolResolver, CodedErrorHubProtocolResolver>());

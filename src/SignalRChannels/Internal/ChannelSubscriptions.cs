@@ -25,6 +25,7 @@ internal sealed class ChannelSubscriptions : IChannelSubscriptionManager
     private readonly Presence.PresenceTracker _presence;
     private readonly TimeProvider _timeProvider;
     private readonly ChannelsOptions _options;
+    private readonly Diagnostics.ChannelsMetrics _metrics;
     private readonly ILogger _logger;
 
     public ChannelSubscriptions(
@@ -37,8 +38,10 @@ internal sealed class ChannelSubscriptions : IChannelSubscriptionManager
         Presence.PresenceTracker presence,
         TimeProvider timeProvider,
         IOptions<ChannelsOptions> options,
+        Diagnostics.ChannelsMetrics metrics,
         ILogger<ChannelSubscriptions> logger)
     {
+        _metrics = metrics;
         _authorizer = authorizer;
         _registry = registry;
         _pipeline = pipeline;
@@ -63,6 +66,7 @@ internal sealed class ChannelSubscriptions : IChannelSubscriptionManager
             QueueLimit = 0,
         });
         _connections[caller.ConnectionId] = new ConnectionChannels(caller.ConnectionId, caller.UserIdentifier, caller.User, limiter);
+        _metrics.Connected();
     }
 
     public async Task OnDisconnectedAsync(string connectionId)
@@ -75,6 +79,12 @@ internal sealed class ChannelSubscriptions : IChannelSubscriptionManager
 
         var subscriptions = connection.RemoveAll();
         connection.Dispose();
+        _metrics.Disconnected();
+        foreach (var (channel, _) in subscriptions)
+        {
+            _metrics.Unsubscribed(channel);
+        }
+
         ChannelsLog.ConnectionRemoved(_logger, connectionId, subscriptions.Length);
         foreach (var (channel, member) in subscriptions)
         {
@@ -107,9 +117,11 @@ internal sealed class ChannelSubscriptions : IChannelSubscriptionManager
         if (!authorization.IsAllowed || (name.Kind == ChannelKind.Presence && authorization.Member is null))
         {
             ChannelsLog.Denied(_logger, caller.ConnectionId, name.Value, authorization.Reason ?? "no member");
+            _metrics.Denied(name);
             // A re-authorization that fails ends the subscription the connection already had.
             if (connection.Remove(name, out var previousMember))
             {
+                _metrics.Unsubscribed(name);
                 await groups.RemoveFromGroupAsync(caller.ConnectionId, ChannelGroups.For(name), CancellationToken.None).ConfigureAwait(false);
                 if (previousMember is not null)
                 {
@@ -152,6 +164,11 @@ internal sealed class ChannelSubscriptions : IChannelSubscriptionManager
             }
 
             ChannelsLog.Subscribed(_logger, caller.ConnectionId, name.Value);
+            if (!existed)
+            {
+                _metrics.Subscribed(name);
+            }
+
             return result;
         }
         catch when (!existed)
@@ -176,6 +193,7 @@ internal sealed class ChannelSubscriptions : IChannelSubscriptionManager
         }
 
         var recovery = await _history.RecoverAsync(name, since, _options.MaxRecoveredEvents, cancellationToken).ConfigureAwait(false);
+        _metrics.Recovery(recovery.Recovered);
         return new SubscribeResult
         {
             Channel = name.Value,
@@ -232,6 +250,7 @@ internal sealed class ChannelSubscriptions : IChannelSubscriptionManager
         var name = ParseChannel(channel);
         if (connection.Remove(name, out var member))
         {
+            _metrics.Unsubscribed(name);
             await groups.RemoveFromGroupAsync(caller.ConnectionId, ChannelGroups.For(name), CancellationToken.None).ConfigureAwait(false);
             ChannelsLog.Unsubscribed(_logger, caller.ConnectionId, name.Value);
             if (member is not null)
@@ -295,6 +314,11 @@ internal sealed class ChannelSubscriptions : IChannelSubscriptionManager
         var now = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
         connection.LastSeen = now;
         connection.RoundTripMs = roundTripMs ?? connection.RoundTripMs;
+        if (roundTripMs is { } measured)
+        {
+            _metrics.RoundTrip(measured);
+        }
+
         return now;
     }
 
@@ -371,6 +395,7 @@ internal sealed class ChannelSubscriptions : IChannelSubscriptionManager
         {
             foreach (var (channel, member) in connection.RemoveMatching(pattern))
             {
+                _metrics.Unsubscribed(channel);
                 await _hubs.Groups.RemoveFromGroupAsync(connection.ConnectionId, ChannelGroups.For(channel)).ConfigureAwait(false);
                 var notice = new ChannelEvent
                 {

@@ -14,6 +14,7 @@ internal sealed class PublishPipeline(
     HubClientsAccessor hubs,
     ChannelRegistry registry,
     IChannelEventStore eventStore,
+    Diagnostics.ChannelsMetrics metrics,
     TimeProvider timeProvider)
 {
     // Striped per-channel locks: on one node, history events leave in offset order. The lock covers the
@@ -38,7 +39,9 @@ internal sealed class PublishPipeline(
             From = from,
         };
 
-        if (!persist || registry.HistoryFor(channel) is not { } policy)
+        var policy = persist ? registry.HistoryFor(channel) : null;
+        metrics.Published(channel, clientEvent: from is not null, persisted: policy is not null);
+        if (policy is null)
         {
             await FanOutAsync(channel, envelope, excludedConnectionId, cancellationToken).ConfigureAwait(false);
             return;

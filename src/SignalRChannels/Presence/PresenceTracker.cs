@@ -17,6 +17,7 @@ internal sealed partial class PresenceTracker(
     PublishPipeline pipeline,
     IEnumerable<IChannelLifecycleHandler> handlers,
     IOptions<PresenceOptions> options,
+    Diagnostics.ChannelsMetrics metrics,
     ILogger<PresenceTracker> logger)
 {
     private readonly IChannelLifecycleHandler[] _handlers = handlers.ToArray();
@@ -42,6 +43,7 @@ internal sealed partial class PresenceTracker(
 
         if (result.MemberJoined)
         {
+            metrics.PresenceChanged("joined");
             // The joiner learns the members from the Subscribe result; the others get the event.
             await pipeline.PublishAsync(channel, EventNames.MemberJoined, EventPayload.ToElement(member), from: null, connectionId, cancellationToken, persist: false)
                 .ConfigureAwait(false);
@@ -71,6 +73,7 @@ internal sealed partial class PresenceTracker(
     {
         if (member is not null)
         {
+            metrics.PresenceChanged("left", reason);
             var data = EventPayload.ToElement(new { id = member.Id, info = member.Info, reason });
             await pipeline.PublishAsync(channel, EventNames.MemberLeft, data, from: null, excludedConnectionId: null, cancellationToken, persist: false)
                 .ConfigureAwait(false);

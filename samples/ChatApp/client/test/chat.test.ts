@@ -113,3 +113,32 @@ describe("ChatApp in Chromium", () => {
     expect(await ada.typing.textContent()).toBe("");
   });
 });
+
+describe("ChatApp direct messages", () => {
+  it("shows a direct message to the recipient in the conversation with its author", async () => {
+    const [ada, bob] = await Promise.all([signIn("Ada"), signIn("Bob")]);
+    const text = uniqueText("Psst, Bob");
+
+    await ada.openDirect(await bob.id());
+    await ada.title.filter({ hasText: `@${bob.name}` }).waitFor({ timeout });
+    await ada.send(text);
+    expect(await ada.receive(text)).toMatchObject({ author: ada.name, mine: true });
+
+    await bob.openDirect(await ada.id());
+    expect(await bob.receive(text)).toEqual({ author: ada.name, text, mine: false });
+    // Not in the lobby.
+    await bob.openRoom("lobby");
+    await bob.title.filter({ hasText: "#lobby" }).waitFor({ timeout });
+    expect(await bob.message(text).count()).toBe(0);
+  });
+
+  it("tells a user about a direct message that arrives while they are in a room", async () => {
+    const [ada, bob] = await Promise.all([signIn("Ada"), signIn("Bob")]);
+
+    await ada.openDirect(await bob.id());
+    await ada.title.filter({ hasText: `@${bob.name}` }).waitFor({ timeout });
+    await ada.send(uniqueText("Are you there?"));
+
+    await bob.notice(`New direct message from ${ada.name}`).waitFor({ timeout });
+  });
+});

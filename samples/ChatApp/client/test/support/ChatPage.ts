@@ -62,6 +62,21 @@ export class ChatPage {
     return this.page.locator(`#members li[data-user-id="${userId}"]`);
   }
 
+  /** Notices (joins, leaves, direct-message alerts, errors) whose text contains `text`. */
+  notice(text: string): Locator {
+    return this.page.locator("#messages li.notice").filter({ hasText: text });
+  }
+
+  /** Opens the direct conversation with a user by clicking them in the members list. */
+  async openDirect(userId: string): Promise<void> {
+    await this.member(userId).click();
+  }
+
+  /** Opens a room by clicking it in the rooms list. */
+  async openRoom(room: string): Promise<void> {
+    await this.room(room).click();
+  }
+
   get typing(): Locator {
     return this.page.locator("#typing");
   }

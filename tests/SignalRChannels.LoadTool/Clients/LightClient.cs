@@ -1,0 +1,234 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net.WebSockets;
+using System.Text;
+
+namespace SignalRChannels.LoadTool.Clients;
+
+/// <summary>
+/// A lightweight load client: it speaks the JSON hub protocol over a bare <see cref="ClientWebSocket"/> (or reads
+/// raw frames from the raw server), splits messages on the record separator and reads only the send timestamp
+/// (or a joined member's id) from each, so that one client process can drive a server to saturation.
+/// </summary>
+internal sealed class LightClient : ILoadClient
+{
+    private const byte RecordSeparator = 0x1e;
+    private static readonly byte[] s_ping = "{\"type\":6}\u001e"u8.ToArray();
+
+    private readonly ClientWebSocket _socket = new();
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<byte[]>> _pending = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly bool _hubProtocol;
+    private Task _receiving = Task.CompletedTask;
+    private TaskCompletionSource? _handshake;
+    private int _invocationId;
+
+    private LightClient(int index, bool hubProtocol)
+    {
+        Index = index;
+        _hubProtocol = hubProtocol;
+        _socket.Options.KeepAliveInterval = TimeSpan.Zero;
+    }
+
+    public int Index { get; }
+
+    public IDeliverySink? Sink { get; set; }
+
+    /// <summary>Connects to a hub (JSON hub protocol, negotiation skipped) or, with <paramref name="hubProtocol"/> off, to the raw server.</summary>
+    public static async Task<LightClient> ConnectAsync(Uri uri, int index, bool hubProtocol, CancellationToken cancellationToken)
+    {
+        var client = new LightClient(index, hubProtocol);
+        try
+        {
+            await client._socket.ConnectAsync(uri, cancellationToken);
+            if (hubProtocol)
+            {
+                client._handshake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+
+            client._receiving = Task.Run(client.ReceiveLoopAsync, CancellationToken.None);
+            if (hubProtocol)
+            {
+                await client.SendAsync("{\"protocol\":\"json\",\"version\":1}\u001e"u8.ToArray(), cancellationToken);
+                await client._handshake!.Task.WaitAsync(cancellationToken);
+            }
+
+            return client;
+        }
+        catch
+        {
+            await client.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async Task<TimeSpan> SubscribeAsync(string channel, CancellationToken cancellationToken)
+    {
+        var started = LoadWire.Now();
+        await InvokeAsync("Subscribe", $"\"{channel}\",null", cancellationToken);
+        return TimeSpan.FromMilliseconds(LoadWire.TicksToMilliseconds(LoadWire.Now() - started));
+    }
+
+    /// <summary>Invokes a hub method with JSON-encoded arguments; returns the completion message; throws on an error completion.</summary>
+    public async Task<byte[]> InvokeAsync(string target, string argumentsJson, CancellationToken cancellationToken)
+    {
+        var id = Interlocked.Increment(ref _invocationId).ToString(CultureInfo.InvariantCulture);
+        var completion = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pending[id] = completion;
+        var message = $"{{\"type\":1,\"target\":\"{target}\",\"arguments\":[{argumentsJson}],\"invocationId\":\"{id}\"}}\u001e";
+        await SendAsync(Encoding.UTF8.GetBytes(message), cancellationToken);
+        var result = await completion.Task.WaitAsync(cancellationToken);
+        if (result.AsSpan().IndexOf("\"error\":"u8) >= 0)
+        {
+            throw new InvalidOperationException($"{target} failed: {Encoding.UTF8.GetString(result)}");
+        }
+
+        return result;
+    }
+
+    /// <summary>Keeps the server's client timeout from closing an idle connection.</summary>
+    public Task PingAsync(CancellationToken cancellationToken) =>
+        _hubProtocol && _socket.State == WebSocketState.Open ? SendAsync(s_ping, cancellationToken) : Task.CompletedTask;
+
+    private async Task SendAsync(byte[] bytes, CancellationToken cancellationToken)
+    {
+        await _sendLock.WaitAsync(cancellationToken);
+        try
+        {
+            await _socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    private async Task ReceiveLoopAsync()
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        var filled = 0;
+        try
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                if (filled == buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    buffer.AsSpan(0, filled).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                var result = await _socket.ReceiveAsync(buffer.AsMemory(filled), _stop.Token);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    break;
+                }
+
+                var received = LoadWire.Now();
+                filled += result.Count;
+                var consumed = 0;
+                int end;
+                while ((end = buffer.AsSpan(consumed, filled - consumed).IndexOf(RecordSeparator)) >= 0)
+                {
+                    OnMessage(buffer.AsSpan(consumed, end), received);
+                    consumed += end + 1;
+                }
+
+                if (consumed > 0)
+                {
+                    buffer.AsSpan(consumed, filled - consumed).CopyTo(buffer);
+                    filled -= consumed;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            foreach (var pending in _pending.Values)
+            {
+                pending.TrySetException(new WebSocketException("the connection closed"));
+            }
+
+            _handshake?.TrySetException(new WebSocketException("the connection closed during the handshake"));
+        }
+    }
+
+    private void OnMessage(ReadOnlySpan<byte> message, long received)
+    {
+        if (_handshake is { Task.IsCompleted: false } handshake)
+        {
+            if (message.IndexOf("\"error\""u8) >= 0)
+            {
+                handshake.TrySetException(new InvalidOperationException("handshake failed: " + Encoding.UTF8.GetString(message)));
+            }
+            else
+            {
+                handshake.TrySetResult();
+            }
+
+            return;
+        }
+
+        // Events (type 1 with no invocation id) are by far the most frequent, so they are tried first.
+        if (message.StartsWith("{\"type\":1,"u8) || !_hubProtocol)
+        {
+            if (Sink is not { } sink)
+            {
+                return;
+            }
+
+            if (LoadWire.TryReadSendTimestamp(message, out var sent))
+            {
+                sink.OnDelivery(Index, sent, received);
+            }
+            else if (LoadWire.TryReadJoinedMember(message) is { } member)
+            {
+                sink.OnMemberJoined(Index, member, received);
+            }
+
+            return;
+        }
+
+        if (message.StartsWith("{\"type\":3,"u8))
+        {
+            var token = "\"invocationId\":\""u8;
+            var at = message.IndexOf(token);
+            if (at >= 0)
+            {
+                var rest = message[(at + token.Length)..];
+                var id = Encoding.UTF8.GetString(rest[..rest.IndexOf((byte)'"')]);
+                if (_pending.TryRemove(id, out var completion))
+                {
+                    completion.TrySetResult(message.ToArray());
+                }
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (_socket.State == WebSocketState.Open)
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token);
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+        }
+
+        await _stop.CancelAsync();
+        await _receiving.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _socket.Dispose();
+        _stop.Dispose();
+        _sendLock.Dispose();
+    }
+}

@@ -1,0 +1,28 @@
+// The SignalRChannels load tool (DESIGN §11). Run in Release:
+//
+//   dotnet build tests/SignalRChannels.LoadTool -c Release
+//   dotnet tests/SignalRChannels.LoadTool/bin/Release/net10.0/SignalRChannels.LoadTool.dll [options]
+//
+// Options (defaults in brackets): --scenarios fanout,official,crossnode,history,presence,idle [all]
+//   --connections 1000 --events 1000 --size 100 --rate 0 (events/s; 0 = as fast as accepted) --rounds 3
+//   --official-connections 200 --official-events 300 --nodes 2
+//   --history-channels 10 --history-subscribers 10 --history-events 2000
+//   --presence-members 10000 --presence-observers 100 --presence-joiners 50 --idle-connections 1000
+//   --redis 127.0.0.1:6379 (REDIS_URL) | --no-redis   --max-seconds 570   --output report.md
+//   --perf <dir> (perf record of each server during its first measured trial)   --smoke (seconds-long run)
+//
+// `serve <channels|plain|raw> [--redis host:port --prefix p]` is how the tool starts each server under test.
+using SignalRChannels.LoadTool.Run;
+using SignalRChannels.LoadTool.Serve;
+
+try
+{
+    return args is ["serve", ..]
+        ? await LoadServer.RunAsync(ServeOptions.Parse(args))
+        : await Runner.RunAsync(LoadOptions.Parse(args));
+}
+catch (ArgumentException ex)
+{
+    Console.Error.WriteLine(ex.Message);
+    return 2;
+}

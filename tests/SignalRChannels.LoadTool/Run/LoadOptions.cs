@@ -1,0 +1,168 @@
+using System.Globalization;
+using System.Net;
+
+namespace SignalRChannels.LoadTool.Run;
+
+/// <summary>The orchestrator's command line; every count and every wait is bounded.</summary>
+internal sealed class LoadOptions
+{
+    public static readonly string[] AllScenarios = ["fanout", "official", "crossnode", "history", "presence", "idle"];
+
+    public IReadOnlyList<string> Scenarios { get; private set; } = AllScenarios;
+
+    /// <summary>Subscribers of the one channel in the fan-out and cross-node scenarios.</summary>
+    public int Connections { get; private set; } = 1000;
+
+    /// <summary>Events per measured fan-out or cross-node trial.</summary>
+    public int Events { get; private set; } = 1000;
+
+    /// <summary>Bytes of event data (JSON), send timestamp included.</summary>
+    public int Size { get; private set; } = 100;
+
+    /// <summary>Events per second offered by the publisher; 0 publishes as fast as the server accepts them.</summary>
+    public int Rate { get; private set; }
+
+    /// <summary>Measured trials per system; systems take turns, and the median trial is reported.</summary>
+    public int Rounds { get; private set; } = 3;
+
+    public int OfficialConnections { get; private set; } = 200;
+
+    public int OfficialEvents { get; private set; } = 300;
+
+    public int Nodes { get; private set; } = 2;
+
+    public int HistoryChannels { get; private set; } = 10;
+
+    public int HistorySubscribers { get; private set; } = 10;
+
+    public int HistoryEvents { get; private set; } = 2000;
+
+    public int PresenceMembers { get; private set; } = 10_000;
+
+    public int PresenceObservers { get; private set; } = 100;
+
+    public int PresenceJoiners { get; private set; } = 50;
+
+    public int IdleConnections { get; private set; } = 1000;
+
+    /// <summary>Redis for the scale-out scenarios; null skips them.</summary>
+    public string? Redis { get; private set; } = Environment.GetEnvironmentVariable("REDIS_URL") is { Length: > 0 } url
+        ? url.Replace("redis://", "", StringComparison.OrdinalIgnoreCase).TrimEnd('/')
+        : "127.0.0.1:6379";
+
+    /// <summary>The whole run stops starting new work after this long.</summary>
+    public TimeSpan MaxDuration { get; private set; } = TimeSpan.FromSeconds(570);
+
+    public bool ServerGc { get; private set; } = true;
+
+    public string? OutputPath { get; private set; }
+
+    /// <summary>When set, each fan-out server is profiled with <c>perf record</c> during its first measured trial.</summary>
+    public string? PerfDirectory { get; private set; }
+
+    public string CommandLine { get; private set; } = "";
+
+    public static LoadOptions Parse(IReadOnlyList<string> args)
+    {
+        var options = new LoadOptions { CommandLine = string.Join(' ', args) };
+        for (var i = 0; i < args.Count; i++)
+        {
+            var name = args[i];
+            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{name} needs a value");
+            int Int() => int.Parse(Value(), NumberStyles.Integer, CultureInfo.InvariantCulture);
+            switch (name)
+            {
+                case "--smoke":
+                    options.ApplySmoke();
+                    break;
+                case "--scenarios":
+                    var scenarios = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                    foreach (var scenario in scenarios.Where(s => !AllScenarios.Contains(s)))
+                    {
+                        throw new ArgumentException($"unknown scenario '{scenario}'; known: {string.Join(", ", AllScenarios)}");
+                    }
+
+                    options.Scenarios = scenarios;
+                    break;
+                case "--connections": options.Connections = Int(); break;
+                case "--events": options.Events = Int(); break;
+                case "--size": options.Size = Int(); break;
+                case "--rate": options.Rate = Int(); break;
+                case "--rounds": options.Rounds = Int(); break;
+                case "--official-connections": options.OfficialConnections = Int(); break;
+                case "--official-events": options.OfficialEvents = Int(); break;
+                case "--nodes": options.Nodes = Int(); break;
+                case "--history-channels": options.HistoryChannels = Int(); break;
+                case "--history-subscribers": options.HistorySubscribers = Int(); break;
+                case "--history-events": options.HistoryEvents = Int(); break;
+                case "--presence-members": options.PresenceMembers = Int(); break;
+                case "--presence-observers": options.PresenceObservers = Int(); break;
+                case "--presence-joiners": options.PresenceJoiners = Int(); break;
+                case "--idle-connections": options.IdleConnections = Int(); break;
+                case "--redis": options.Redis = Value(); break;
+                case "--no-redis": options.Redis = null; break;
+                case "--max-seconds": options.MaxDuration = TimeSpan.FromSeconds(Int()); break;
+                case "--server-gc": options.ServerGc = bool.Parse(Value()); break;
+                case "--output": options.OutputPath = Value(); break;
+                case "--perf": options.PerfDirectory = Value(); break;
+                default: throw new ArgumentException($"unknown option '{name}'");
+            }
+        }
+
+        options.Validate();
+        return options;
+    }
+
+    /// <summary>Seconds-long run for the test suite: every scenario and system, tiny counts.</summary>
+    private void ApplySmoke()
+    {
+        Connections = 20;
+        Events = 20;
+        Rounds = 1;
+        OfficialConnections = 4;
+        OfficialEvents = 10;
+        HistoryChannels = 2;
+        HistorySubscribers = 3;
+        HistoryEvents = 20;
+        PresenceMembers = 200;
+        PresenceObservers = 5;
+        PresenceJoiners = 3;
+        IdleConnections = 10;
+        MaxDuration = TimeSpan.FromSeconds(120);
+    }
+
+    private void Validate()
+    {
+        static void Check(bool ok, string message)
+        {
+            if (!ok)
+            {
+                throw new ArgumentException(message);
+            }
+        }
+
+        // Bounded in count: nothing here may turn the tool into a load generator against anything but itself.
+        Check(Connections is >= 1 and <= 20_000, "--connections must be 1..20000");
+        Check(Events is >= 1 and <= 1_000_000, "--events must be 1..1000000");
+        Check(Size is >= 40 and <= 1_000_000, "--size must be 40..1000000");
+        Check(Rate is >= 0 and <= 1_000_000, "--rate must be 0..1000000");
+        Check(Rounds is >= 1 and <= 20, "--rounds must be 1..20");
+        Check(OfficialConnections is >= 1 and <= 5_000, "--official-connections must be 1..5000");
+        Check(OfficialEvents is >= 1 and <= 1_000_000, "--official-events must be 1..1000000");
+        Check(Nodes is >= 2 and <= 4, "--nodes must be 2..4");
+        Check(HistoryChannels is >= 1 and <= 1000 && HistorySubscribers is >= 1 and <= 1000, "--history-channels and --history-subscribers must be 1..1000");
+        Check(HistoryEvents is >= 1 and <= 1_000_000, "--history-events must be 1..1000000");
+        Check(PresenceObservers >= 1 && PresenceJoiners >= 1 && PresenceMembers >= PresenceObservers + PresenceJoiners && PresenceMembers <= 100_000,
+            "--presence-members must be at least observers + joiners, and at most 100000");
+        Check(IdleConnections is >= 1 and <= 20_000, "--idle-connections must be 1..20000");
+        Check(MaxDuration > TimeSpan.Zero && MaxDuration <= TimeSpan.FromHours(1), "--max-seconds must be 1..3600");
+        if (Redis is not null)
+        {
+            var host = Redis.Split(',')[0];
+            var colon = host.LastIndexOf(':');
+            host = colon > 0 && !host.EndsWith(']') ? host[..colon] : host;
+            Check(host is "localhost" or "127.0.0.1" or "[::1]" || (IPAddress.TryParse(host, out var ip) && IPAddress.IsLoopback(ip)),
+                "--redis must be a loopback address: the tool runs on loopback only");
+        }
+    }
+}

@@ -1,0 +1,14 @@
+namespace SignalRChannels.LoadTool.Serve;
+
+/// <summary>The servers under test; each can run alone or, except <see cref="Raw"/>, on Redis.</summary>
+internal enum ServerKind
+{
+    /// <summary>A <see cref="ChannelHub"/> publishing through <see cref="IChannelBroadcaster"/>.</summary>
+    Channels,
+
+    /// <summary>A plain SignalR hub with groups: the baseline channels must keep up with.</summary>
+    Plain,
+
+    /// <summary>A bare WebSocket fan-out: the floor under any SignalR server.</summary>
+    Raw,
+}
