@@ -15,11 +15,18 @@ public sealed class ChatHub : ChannelHub
     }
 
     /// <summary>Sends a direct message to another user on their private channel <c>private-dm.{a}.{b}</c>.</summary>
-    public Task SendDirect(string toUserId, string text)
+    public async Task SendDirect(string toUserId, string text)
     {
         var message = Validate(text);
         var me = Context.User!.UserId()!;
-        return Channels.Channel(Users.DirectChannel(me, toUserId)).PublishAsync("message", Message(message), Context.ConnectionAborted);
+        if (toUserId == me || Users.IdFor(toUserId) != toUserId)
+        {
+            throw new Microsoft.AspNetCore.SignalR.HubException("invalid_argument: no such user");
+        }
+
+        await Channels.Channel(Users.DirectChannel(me, toUserId)).PublishAsync("message", Message(message), Context.ConnectionAborted);
+        await Channels.Channel($"private-user.{toUserId}")
+            .PublishAsync("direct", new { userId = me, user = Context.User!.Identity!.Name }, Context.ConnectionAborted);
     }
 
     private object Message(string text) => new

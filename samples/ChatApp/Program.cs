@@ -36,6 +36,9 @@ builder.Services.AddSignalR()
         channels.Private("dm.{a}.{b}", (ClaimsPrincipal user, string a, string b) =>
             user.UserId() is { } me && (me == a || me == b) && a != b);
 
+        // Each user's inbox: tells them about direct messages in conversations they have not opened yet.
+        channels.Private("user.{id}", (ClaimsPrincipal user, string id) => user.UserId() == id);
+
         // Recent messages survive a reload and are recovered after a reconnect.
         channels.History("chat.*", size: 200, ttl: TimeSpan.FromHours(6));
         channels.History("dm.*", size: 200, ttl: TimeSpan.FromHours(6));

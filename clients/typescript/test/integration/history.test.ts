@@ -220,25 +220,39 @@ describe("recovery beyond the server's replay cap", () => {
   it("accounts for every offset: delivered once in order, or reported in a gap, never both", async () => {
     const name = uniqueName("history");
     const { client } = await connect(memory, { start: false, reconnect: { delaysMs: [1_000, 100], jitter: 0 } });
-    const offsets = new Recorder<number>();
-    const gaps = new Recorder<GapInfo>();
-    client.channel<TickEvents>(name).listen("tick", (_, e) => offsets.add(e.offset!)).onGap(gaps.add);
+    const delivered: number[] = [];
+    const reported: number[] = [];
+    // Every offset the app was told about, delivered or reported lost.
+    const accounted = new Recorder<number>();
+    client
+      .channel<TickEvents>(name)
+      .listen("tick", (_, e) => {
+        delivered.push(e.offset!);
+        accounted.add(e.offset!);
+      })
+      .onGap((gap) => {
+        for (const offset of range(gap.fromOffset, gap.toOffset ?? gap.fromOffset)) {
+          reported.push(offset);
+          accounted.add(offset);
+        }
+      });
     await client.start();
     await publishMany(memory, name, "tick", 5);
-    await offsets.count(5);
+    await accounted.count(5);
 
     const reconnected = stateReached(client, "reconnecting").then(() => stateReached(client, "connected"));
     await abortConnection(memory, client.socketId()!);
     // More than the 300 events a resubscription replays (ChannelsOptions.MaxRecoveredEvents).
     await publishMany(memory, name, "tick", 350, 6);
     await reconnected;
+    // 356 may arrive while the resubscription is in flight and fall inside the server's position, and so in the
+    // reported gap; either way it is accounted for.
     await publish(memory, name, "tick", { i: 356 });
-    await offsets.until((seen) => seen.includes(356), "the event after the reconnect");
+    await accounted.until((seen) => seen.includes(356), "offset 356, delivered or reported");
 
-    const reported = gaps.items.flatMap((g) => range(g.fromOffset, g.toOffset ?? g.fromOffset));
-    expect([...offsets.items].sort((a, b) => a - b)).toEqual(offsets.items);
-    expect(new Set(offsets.items).size).toBe(offsets.items.length);
-    expect(reported.filter((o) => offsets.items.includes(o))).toEqual([]);
-    expect([...offsets.items, ...reported].sort((a, b) => a - b)).toEqual(range(1, 356));
+    expect([...delivered].sort((a, b) => a - b)).toEqual(delivered);
+    expect(new Set(delivered).size).toBe(delivered.length);
+    expect(reported.filter((o) => delivered.includes(o))).toEqual([]);
+    expect([...delivered, ...reported].sort((a, b) => a - b)).toEqual(range(1, 356));
   });
 });

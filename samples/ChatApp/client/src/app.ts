@@ -5,6 +5,7 @@ type RoomEvents = { message: ChatMessage };
 type Whispers = { typing: { name: string } };
 type MemberInfo = { name: string };
 type Me = { id: string; name: string; rooms: string[] };
+type InboxEvents = { direct: { userId: string; user: string } };
 type Conversation = { kind: "room"; room: string } | { kind: "dm"; userId: string; name: string };
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -65,6 +66,12 @@ class ChatPage {
     for (const room of this.me.rooms) {
       this.joinRoom(room);
     }
+    this.client.private<InboxEvents>(`user.${this.me.id}`).listen("direct", (d) => {
+      this.dmChannel(d.userId);
+      if (!(this.current.kind === "dm" && this.current.userId === d.userId)) {
+        this.notice(`New direct message from ${d.user}`);
+      }
+    });
     this.renderRoomList();
     this.bindComposer();
     void this.client.start().then(
@@ -137,8 +144,6 @@ class ChatPage {
     if (this.key(conversation) === this.key(this.current)) {
       this.render(conversation, message);
       this.clearTyping(message.userId);
-    } else if (conversation.kind === "dm") {
-      this.notice(`New direct message from ${message.user}`);
     }
   }
 
