@@ -12,22 +12,7 @@ public class SecurityMatrixTests(AuthorizationFixture fixture) : IClassFixture<A
 {
     private static readonly Dictionary<string, SecurityCase> s_cases = BuildCases();
 
-    public static TheoryData<string, WireProtocol> Cases
-    {
-        get
-        {
-            var data = new TheoryData<string, WireProtocol>();
-            foreach (var name in s_cases.Keys)
-            {
-                foreach (var protocol in TestMatrix.Protocols)
-                {
-                    data.Add(name, protocol);
-                }
-            }
-
-            return data;
-        }
-    }
+    public static TheoryData<string, WireProtocol> Cases => TestMatrix.WithEveryProtocol(s_cases.Keys);
 
     [Fact]
     public void Cases_AreAtLeastForty() => Assert.True(s_cases.Count >= 40, $"{s_cases.Count} cases");

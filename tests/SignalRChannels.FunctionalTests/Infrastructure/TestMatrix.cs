@@ -14,6 +14,21 @@ public static class TestMatrix
 
     public static TheoryData<WireProtocol> AllProtocols => [.. Protocols];
 
+    /// <summary>Each named case with each hub protocol.</summary>
+    public static TheoryData<string, WireProtocol> WithEveryProtocol(IEnumerable<string> caseNames)
+    {
+        var data = new TheoryData<string, WireProtocol>();
+        foreach (var name in caseNames)
+        {
+            foreach (var protocol in Protocols)
+            {
+                data.Add(name, protocol);
+            }
+        }
+
+        return data;
+    }
+
     /// <summary>
     /// Every transport with every protocol SignalR can carry on it: MessagePack is binary, and SignalR's
     /// Server-Sent Events transport carries text only, so that one pair is left out (see

@@ -17,6 +17,11 @@ public sealed partial class DocsSnippetsTests
         {
             foreach (Match match in SnippetReference().Matches(File.ReadAllText(page)))
             {
+                if (!match.Groups["path"].Value.EndsWith(".cs", StringComparison.Ordinal))
+                {
+                    continue; // TypeScript examples are checked by the client's own test run.
+                }
+
                 data.Add(Path.GetRelativePath(docs, page), match.Groups["name"].Value, match.Groups["path"].Value);
             }
         }
