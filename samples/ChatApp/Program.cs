@@ -24,7 +24,7 @@ builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationSc
     });
 builder.Services.AddAuthorization();
 
-builder.Services.AddSignalR()
+var channelsBuilder = builder.Services.AddSignalR()
     .AddMessagePackProtocol()
     .AddChannels(channels =>
     {
@@ -42,9 +42,21 @@ builder.Services.AddSignalR()
         // Recent messages survive a reload and are recovered after a reconnect.
         channels.History("chat.*", size: 200, ttl: TimeSpan.FromHours(6));
         channels.History("dm.*", size: 200, ttl: TimeSpan.FromHours(6));
-    })
-    // Optional scale-out: set ConnectionStrings__Redis (or --ConnectionStrings:Redis=...) to share rooms across instances.
-    .AddRedis(builder.Configuration.GetConnectionString("Redis"));
+    });
+
+// Optional scale-out: set ConnectionStrings__Redis (or --ConnectionStrings:Redis=...) to share rooms across instances.
+// Channels__RedisPrefix (optional) keeps the app's keys and pub/sub channels apart from other apps on the same Redis.
+if (builder.Configuration.GetConnectionString("Redis") is { Length: > 0 } redis)
+{
+    channelsBuilder.AddRedis(options =>
+    {
+        options.Configuration = redis;
+        if (builder.Configuration["Channels:RedisPrefix"] is { Length: > 0 } prefix)
+        {
+            options.Prefix = prefix;
+        }
+    });
+}
 
 var app = builder.Build();
 

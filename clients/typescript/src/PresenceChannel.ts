@@ -15,6 +15,8 @@ export class PresenceChannel<TEvents extends EventMap = AnyEvents, TInfo = unkno
   private readonly hereListeners = new Set<HereListener<TInfo>>();
   private readonly joiningListeners = new Set<JoiningListener<TInfo>>();
   private readonly leavingListeners = new Set<LeavingListener<TInfo>>();
+  /** Presence events that arrived while a (re)subscription was in flight: its member list supersedes them. */
+  private readonly beforeSnapshot = new WeakSet<ChannelEvent>();
 
   /** Everyone in the channel now, as far as this client knows. */
   get members(): readonly PresenceMember<TInfo>[] {
@@ -61,7 +63,21 @@ export class PresenceChannel<TEvents extends EventMap = AnyEvents, TInfo = unkno
     this.memberMap.clear();
   }
 
+  /** @internal */
+  override receive(event: ChannelEvent): void {
+    // The server joins the connection to the channel before it reads the member list, so a join or leave
+    // published just before that read can reach us ahead of the result, which already reflects it. Applied
+    // after the list, such a stale `member:left` would drop someone who is there (a user reloading the page).
+    if (this.state === "subscribing" && (event.event === ReservedEvents.memberJoined || event.event === ReservedEvents.memberLeft)) {
+      this.beforeSnapshot.add(event);
+    }
+    super.receive(event);
+  }
+
   protected override dispatchReserved(event: ChannelEvent): boolean {
+    if (this.beforeSnapshot.has(event)) {
+      return true;
+    }
     if (event.event === ReservedEvents.memberJoined) {
       const member = event.data as PresenceMember<TInfo>;
       const known = this.memberMap.has(member.id);

@@ -1,10 +1,23 @@
 // Builds the ChatApp when needed and runs it as a child process on a free port.
 import { spawn, spawnSync } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const repoRoot = resolve(fileURLToPath(new URL(".", import.meta.url)), "../../../../..");
+/** The repository root: the nearest folder above this file that holds samples/ChatApp (also from a bundled copy). */
+function findRepoRoot(): string {
+  let dir = fileURLToPath(new URL(".", import.meta.url));
+  while (!existsSync(join(dir, "samples/ChatApp/ChatApp.csproj"))) {
+    const parent = dirname(dir);
+    if (parent === dir) {
+      throw new Error(`No samples/ChatApp above ${fileURLToPath(import.meta.url)}`);
+    }
+    dir = parent;
+  }
+  return dir;
+}
+
+export const repoRoot = findRepoRoot();
 const appDir = join(repoRoot, "samples/ChatApp");
 const dll = join(appDir, "bin/Release/net10.0/ChatApp.dll");
 const pageBundle = join(appDir, "wwwroot/js/app.js");
@@ -45,12 +58,19 @@ export function ensureChatAppBuilt(): void {
   }
 }
 
+export interface StartOptions {
+  /** Extra environment variables, e.g. `ConnectionStrings__Redis`, `Channels__RedisPrefix`, `TMPDIR`. */
+  readonly env?: Record<string, string>;
+  readonly timeoutMs?: number;
+}
+
 /** Starts the app (content root samples/ChatApp, so wwwroot is served) and waits until it listens. */
-export function startChatApp(timeoutMs = 30_000): Promise<RunningApp> {
+export function startChatApp({ env = {}, timeoutMs = 30_000 }: StartOptions = {}): Promise<RunningApp> {
   const logDir = join(repoRoot, "artifacts/test-servers");
   mkdirSync(logDir, { recursive: true });
   const child = spawn("dotnet", [dll, "--urls", "http://127.0.0.1:0", "--contentRoot", appDir], {
     cwd: appDir,
+    env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   // A runner that exits without teardown still takes the app along.
