@@ -5,11 +5,11 @@
 //
 // Options (defaults in brackets): --scenarios fanout,official,crossnode,history,presence,idle [all]
 //   --connections 1000 --events 1000 --size 100 --rate 0 (events/s; 0 = as fast as accepted) --rounds 3
-//   --official-connections 200 --official-events 300 --nodes 2
-//   --history-channels 10 --history-subscribers 10 --history-events 2000
+//   --paced-rate 250 --official-connections 200 --official-events 1000 --nodes 2
+//   --history-channels 10 --history-subscribers 10 --history-events 10000
 //   --presence-members 10000 --presence-observers 100 --presence-joiners 50 --idle-connections 1000
 //   --redis 127.0.0.1:6379 (REDIS_URL) | --no-redis   --max-seconds 570   --output report.md
-//   --perf <dir> (perf record of each server during its first measured trial)   --smoke (seconds-long run)
+//   --perf <dir> (perf record of each server during its last measured round)   --smoke (seconds-long run)
 //
 // `serve <channels|plain|raw> [--redis host:port --prefix p]` is how the tool starts each server under test.
 using SignalRChannels.LoadTool.Run;

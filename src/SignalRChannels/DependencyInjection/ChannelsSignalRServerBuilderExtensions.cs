@@ -57,6 +57,7 @@ public static class ChannelsSignalRServerBuilderExtensions
         services.TryAddSingleton<PresenceTracker>();
         if (firstCall)
         {
+            services.AddHostedService<ChannelCommandListener>();
             services.AddHostedService<PresenceHeartbeatService>();
         }
 

@@ -12,7 +12,8 @@ internal interface IChannelCommandBus
 {
     Task PublishAsync(ChannelCommand command, CancellationToken cancellationToken);
 
-    void Subscribe(Func<ChannelCommand, Task> handler);
+    /// <summary>Starts delivering commands to <paramref name="handler"/>; called once, at host start-up.</summary>
+    Task SubscribeAsync(Func<ChannelCommand, Task> handler, CancellationToken cancellationToken);
 }
 
 internal sealed class LocalChannelCommandBus : IChannelCommandBus
@@ -22,5 +23,20 @@ internal sealed class LocalChannelCommandBus : IChannelCommandBus
     public Task PublishAsync(ChannelCommand command, CancellationToken cancellationToken) =>
         _handler?.Invoke(command) ?? Task.CompletedTask;
 
-    public void Subscribe(Func<ChannelCommand, Task> handler) => _handler = handler;
+    public Task SubscribeAsync(Func<ChannelCommand, Task> handler, CancellationToken cancellationToken)
+    {
+        _handler = handler;
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>
+/// Subscribes this node to the command bus when the host starts, asynchronously and once, rather than on the
+/// first connection (where a blocking Redis subscribe under a burst of connections starved the thread pool).
+/// </summary>
+internal sealed class ChannelCommandListener(IChannelCommandBus bus, ChannelSubscriptions subscriptions) : Microsoft.Extensions.Hosting.IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => bus.SubscribeAsync(subscriptions.ApplyAsync, cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -52,7 +52,6 @@ internal sealed class ChannelSubscriptions : IChannelSubscriptionManager
         _timeProvider = timeProvider;
         _options = options.Value;
         _logger = logger;
-        _commands.Subscribe(ApplyAsync);
     }
 
     public int ConnectionCount => _connections.Count;
@@ -380,8 +379,8 @@ internal sealed class ChannelSubscriptions : IChannelSubscriptionManager
         return _commands.PublishAsync(new ChannelCommand(ChannelCommand.RevokeConnection, connectionId, channelPattern), cancellationToken);
     }
 
-    /// <summary>Applies a revocation to the connections of this node.</summary>
-    private async Task ApplyAsync(ChannelCommand command)
+    /// <summary>Applies a revocation to the connections of this node (called by <see cref="ChannelCommandListener"/>).</summary>
+    public async Task ApplyAsync(ChannelCommand command)
     {
         var pattern = ChannelPattern.Parse(command.Pattern);
         var targets = command.Kind switch

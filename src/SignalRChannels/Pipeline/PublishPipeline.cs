@@ -17,9 +17,13 @@ internal sealed class PublishPipeline(
     Diagnostics.ChannelsMetrics metrics,
     TimeProvider timeProvider)
 {
-    // Striped per-channel locks: on one node, history events leave in offset order. The lock covers the
-    // append and the *start* of the send (the backplane and local writes keep call order), not its completion.
-    private readonly SemaphoreSlim[] _channelLocks = Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
+    // Per channel stripe: the send of one history event starts only after the send of the event appended
+    // before it has started. Appends are issued in call order under the stripe's lock and are not awaited there,
+    // so a channel's appends pipeline (Redis answers in command order) while its sends still leave a node in
+    // offset order. Clients reorder anyway (docs/guarantees.md); this keeps the common case in order for free.
+    private const int Stripes = 64;
+    private readonly object[] _stripeLocks = Enumerable.Range(0, Stripes).Select(_ => new object()).ToArray();
+    private readonly Task[] _sendsStarted = Enumerable.Repeat(Task.CompletedTask, Stripes).ToArray();
 
     public async Task PublishAsync(
         ChannelName channel,
@@ -47,20 +51,33 @@ internal sealed class PublishPipeline(
             return;
         }
 
-        Task sending;
-        var channelLock = _channelLocks[(StringComparer.Ordinal.GetHashCode(channel.Value) & int.MaxValue) % _channelLocks.Length];
-        await channelLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        Task<Task> sendStarted;
+        var stripe = (StringComparer.Ordinal.GetHashCode(channel.Value) & int.MaxValue) % Stripes;
+        lock (_stripeLocks[stripe])
         {
-            envelope = await eventStore.AppendAsync(channel, envelope, policy, cancellationToken).ConfigureAwait(false);
-            sending = FanOutAsync(channel, envelope, excludedConnectionId, CancellationToken.None);
-        }
-        finally
-        {
-            channelLock.Release();
+            var appended = eventStore.AppendAsync(channel, envelope, policy, cancellationToken).AsTask();
+            sendStarted = SendAfterAsync(_sendsStarted[stripe], appended, channel, excludedConnectionId);
+            _sendsStarted[stripe] = sendStarted;
         }
 
+        var sending = await sendStarted.ConfigureAwait(false);
         await sending.ConfigureAwait(false);
+    }
+
+    /// <summary>Waits for the event's append and for the previous send to have started, then starts this send.</summary>
+    private async Task<Task> SendAfterAsync(Task previousSendStarted, Task<ChannelEvent> appended, ChannelName channel, string? excludedConnectionId)
+    {
+        var stored = await appended.ConfigureAwait(false);
+        try
+        {
+            await previousSendStarted.ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // The previous publish failed and reported it to its own caller; this one goes on.
+        }
+
+        return FanOutAsync(channel, stored, excludedConnectionId, CancellationToken.None);
     }
 
     private Task FanOutAsync(ChannelName channel, ChannelEvent envelope, string? excludedConnectionId, CancellationToken cancellationToken)

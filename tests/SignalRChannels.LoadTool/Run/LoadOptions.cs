@@ -22,12 +22,18 @@ internal sealed class LoadOptions
     /// <summary>Events per second offered by the publisher; 0 publishes as fast as the server accepts them.</summary>
     public int Rate { get; private set; }
 
-    /// <summary>Measured trials per system; systems take turns, and the median trial is reported.</summary>
+    /// <summary>
+    /// Events per second of the paced phase of the fan-out and cross-node scenarios (latency and CPU per delivery
+    /// below saturation); 0 skips that phase.
+    /// </summary>
+    public int PacedRate { get; private set; } = 250;
+
+    /// <summary>Measured trials per system; systems take turns, and each measure's median over the rounds is reported.</summary>
     public int Rounds { get; private set; } = 3;
 
     public int OfficialConnections { get; private set; } = 200;
 
-    public int OfficialEvents { get; private set; } = 300;
+    public int OfficialEvents { get; private set; } = 1000;
 
     public int Nodes { get; private set; } = 2;
 
@@ -35,7 +41,7 @@ internal sealed class LoadOptions
 
     public int HistorySubscribers { get; private set; } = 10;
 
-    public int HistoryEvents { get; private set; } = 2000;
+    public int HistoryEvents { get; private set; } = 10_000;
 
     public int PresenceMembers { get; private set; } = 10_000;
 
@@ -57,7 +63,7 @@ internal sealed class LoadOptions
 
     public string? OutputPath { get; private set; }
 
-    /// <summary>When set, each fan-out server is profiled with <c>perf record</c> during its first measured trial.</summary>
+    /// <summary>When set, each measured server is profiled with <c>perf record</c> during its last measured round.</summary>
     public string? PerfDirectory { get; private set; }
 
     public string CommandLine { get; private set; } = "";
@@ -88,6 +94,7 @@ internal sealed class LoadOptions
                 case "--events": options.Events = Int(); break;
                 case "--size": options.Size = Int(); break;
                 case "--rate": options.Rate = Int(); break;
+                case "--paced-rate": options.PacedRate = Int(); break;
                 case "--rounds": options.Rounds = Int(); break;
                 case "--official-connections": options.OfficialConnections = Int(); break;
                 case "--official-events": options.OfficialEvents = Int(); break;
@@ -118,6 +125,7 @@ internal sealed class LoadOptions
     {
         Connections = 20;
         Events = 20;
+        PacedRate = 100;
         Rounds = 1;
         OfficialConnections = 4;
         OfficialEvents = 10;
@@ -145,7 +153,7 @@ internal sealed class LoadOptions
         Check(Connections is >= 1 and <= 20_000, "--connections must be 1..20000");
         Check(Events is >= 1 and <= 1_000_000, "--events must be 1..1000000");
         Check(Size is >= 40 and <= 1_000_000, "--size must be 40..1000000");
-        Check(Rate is >= 0 and <= 1_000_000, "--rate must be 0..1000000");
+        Check(Rate is >= 0 and <= 1_000_000 && PacedRate is >= 0 and <= 1_000_000, "--rate and --paced-rate must be 0..1000000");
         Check(Rounds is >= 1 and <= 20, "--rounds must be 1..20");
         Check(OfficialConnections is >= 1 and <= 5_000, "--official-connections must be 1..5000");
         Check(OfficialEvents is >= 1 and <= 1_000_000, "--official-events must be 1..1000000");

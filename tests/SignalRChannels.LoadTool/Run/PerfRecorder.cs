@@ -23,7 +23,7 @@ internal sealed class PerfRecorder : IAsyncDisposable
             RedirectStandardError = true,
             RedirectStandardOutput = true,
         };
-        foreach (var arg in new[] { "record", "-F", "999", "-g", "-p", processId.ToString(CultureInfo.InvariantCulture), "-o", path })
+        foreach (var arg in new[] { "record", "-F", "4999", "-g", "-p", processId.ToString(CultureInfo.InvariantCulture), "-o", path })
         {
             start.ArgumentList.Add(arg);
         }

@@ -29,16 +29,25 @@ internal sealed class Scenarios(LoadOptions options, Report report, string runId
             await system.ConnectAsync(options.Connections, _ => [channel], cancellationToken);
         }
 
-        var results = await MeasureAsync("fanout", systems.Select(s => Contender.OneChannel(s, options.Events, options.Connections)).ToList(), cancellationToken);
-        var c = results["channels"];
-        var p = results["plain SignalR"];
-        var r = results["raw WebSocket"];
+        var rows = new List<string[]>();
+        var verdicts = new List<string>();
+        foreach (var (phase, rate, events) in Phases(options.Events))
+        {
+            var results = await MeasureAsync("fanout-" + phase, systems.Select(s => Contender.OneChannel(s, events, options.Connections, rate)).ToList(), cancellationToken);
+            var c = results["channels"];
+            var p = results["plain SignalR"];
+            var r = results["raw WebSocket"];
+            rows.AddRange(new[] { c, p, r }.Select(t => ThroughputRow(phase, t, p, r)));
+            verdicts.Add($"{phase}: channels ≥ 0.9 × plain SignalR group send — {Verdict(c.DeliveriesPerSecond >= 0.9 * p.DeliveriesPerSecond)} " +
+                $"({Ratio(c.DeliveriesPerSecond / p.DeliveriesPerSecond)}); plain SignalR vs raw WebSocket {Ratio(p.DeliveriesPerSecond / r.DeliveriesPerSecond)}.");
+        }
+
         report.Table(
-            $"Fan-out, one node: 1 channel × {N(options.Connections)} subscribers, {options.Size}-byte data, {N(options.Events)} events (light clients)",
-            ["system", "deliveries/s", "server CPU µs/delivery", "server cores", "p50 ms", "p99 ms", "max ms", "lost", "vs plain", "vs raw"],
-            new[] { c, p, r }.Select(t => ThroughputRow(t, p, r)),
-            $"Target: channels ≥ 0.9 × plain SignalR group send — {Verdict(c.DeliveriesPerSecond >= 0.9 * p.DeliveriesPerSecond)} " +
-            $"({Ratio(c.DeliveriesPerSecond / p.DeliveriesPerSecond)}). Plain SignalR vs raw WebSocket: {Ratio(p.DeliveriesPerSecond / r.DeliveriesPerSecond)}.");
+            $"Fan-out, one node: 1 channel × {N(options.Connections)} subscribers, {options.Size}-byte data (light clients)",
+            ["load", "system", "deliveries/s", "server CPU µs/delivery", "server cores", "p50 ms", "p99 ms", "max ms", "lost", "vs plain", "vs raw"],
+            rows,
+            "Target (DESIGN §11): channels ≥ 0.9 × plain SignalR group send.",
+            string.Join(" ", verdicts));
     }
 
     /// <summary>Fan-out with the official .NET client: what users see (the client, not the server, is the limit).</summary>
@@ -53,7 +62,7 @@ internal sealed class Scenarios(LoadOptions options, Report report, string runId
             await system.ConnectAsync(options.OfficialConnections, _ => [channel], cancellationToken, official: true);
         }
 
-        var results = await MeasureAsync("official", systems.Select(s => Contender.OneChannel(s, options.OfficialEvents, options.OfficialConnections)).ToList(), cancellationToken);
+        var results = await MeasureAsync("official", systems.Select(s => Contender.OneChannel(s, options.OfficialEvents, options.OfficialConnections, options.Rate)).ToList(), cancellationToken);
         var c = results["channels"];
         var p = results["plain SignalR"];
         report.Table(
@@ -84,20 +93,29 @@ internal sealed class Scenarios(LoadOptions options, Report report, string runId
             await system.ConnectAsync(options.Connections, _ => [channel], cancellationToken);
         }
 
-        var results = await MeasureAsync("crossnode", systems.Select(s => Contender.OneChannel(s, options.Events, options.Connections)).ToList(), cancellationToken);
-        var c = results["channels + Redis"];
-        var p = results["plain SignalR + Redis"];
-        report.Table(
-            $"Cross-node via Redis, {options.Nodes} nodes: 1 channel × {N(options.Connections)} subscribers spread over the nodes, published on node 1, {N(options.Events)} events",
-            ["system", "deliveries/s", "server CPU µs/delivery (all nodes)", "server cores", "p50 ms", "p99 ms", "max ms", "lost", "vs plain + Redis", "p99 vs plain + Redis"],
-            new[] { c, p }.Select(t => new[]
+        var rows = new List<string[]>();
+        var verdicts = new List<string>();
+        foreach (var (phase, rate, events) in Phases(options.Events))
+        {
+            var results = await MeasureAsync("crossnode-" + phase, systems.Select(s => Contender.OneChannel(s, events, options.Connections, rate)).ToList(), cancellationToken);
+            var c = results["channels + Redis"];
+            var p = results["plain SignalR + Redis"];
+            rows.AddRange(new[] { c, p }.Select(t => new[]
             {
-                t.Label, N(t.DeliveriesPerSecond), N(t.ServerCpuMicrosecondsPerDelivery, 2), N(t.ServerCores, 2),
+                phase, t.Label, N(t.DeliveriesPerSecond), N(t.ServerCpuMicrosecondsPerDelivery, 2), N(t.ServerCores, 2),
                 Ms(t.Latency.P50), Ms(t.Latency.P99), Ms(t.Latency.Max), N(t.Lost),
                 Ratio(t.DeliveriesPerSecond / p.DeliveriesPerSecond), Ratio(t.Latency.P99 / p.Latency.P99),
-            }),
-            $"Targets: ≥ 0.9 × plain SignalR Redis backplane — {Verdict(c.DeliveriesPerSecond >= 0.9 * p.DeliveriesPerSecond)}; " +
-            $"p99 ≤ 1.2 × it — {Verdict(c.Latency.P99 <= 1.2 * p.Latency.P99)}.");
+            }));
+            verdicts.Add($"{phase}: throughput {Verdict(c.DeliveriesPerSecond >= 0.9 * p.DeliveriesPerSecond)} ({Ratio(c.DeliveriesPerSecond / p.DeliveriesPerSecond)}), " +
+                $"p99 {Verdict(c.Latency.P99 <= 1.2 * p.Latency.P99)} ({Ratio(c.Latency.P99 / p.Latency.P99)}).");
+        }
+
+        report.Table(
+            $"Cross-node via Redis, {options.Nodes} nodes: 1 channel × {N(options.Connections)} subscribers spread over the nodes, published on node 1",
+            ["load", "system", "deliveries/s", "server CPU µs/delivery (all nodes)", "server cores", "p50 ms", "p99 ms", "max ms", "lost", "vs plain + Redis", "p99 vs plain + Redis"],
+            rows,
+            "Targets (DESIGN §11): ≥ 0.9 × plain SignalR's Redis backplane; p99 ≤ 1.2 × it.",
+            string.Join(" ", verdicts));
     }
 
     /// <summary>History-enabled publish vs the same publish without history, on Redis Streams or in memory.</summary>
@@ -122,8 +140,8 @@ internal sealed class Scenarios(LoadOptions options, Report report, string runId
         var off = "history off";
         var results = await MeasureAsync(redis ? "history-redis" : "history-memory",
         [
-            new Contender(on, system, LoadWire.HistoryChannelPrefix, channels, options.HistoryEvents, subscribers, channels),
-            new Contender(off, system, LoadWire.PlainChannelPrefix, channels, options.HistoryEvents, subscribers, channels),
+            new Contender(on, system, LoadWire.HistoryChannelPrefix, channels, options.HistoryEvents, subscribers, channels, options.Rate),
+            new Contender(off, system, LoadWire.PlainChannelPrefix, channels, options.HistoryEvents, subscribers, channels, options.Rate),
         ], cancellationToken);
         var h = results[on];
         var n = results[off];
@@ -239,25 +257,26 @@ internal sealed class Scenarios(LoadOptions options, Report report, string runId
             "Working set includes Kestrel's and the sockets' native buffers and is noisier.");
     }
 
-    private async Task<Dictionary<string, TrialResult>> MeasureAsync(string scenario, IReadOnlyList<Contender> contenders, CancellationToken cancellationToken)
+    private async Task<Dictionary<string, TrialSummary>> MeasureAsync(string scenario, IReadOnlyList<Contender> contenders, CancellationToken cancellationToken)
     {
         // Warm-up, not measured: tiered JIT, pools and socket buffers settle.
         foreach (var c in contenders)
         {
             var events = Math.Max(1, Math.Min(c.Events, Math.Max(50, c.Events / 4)));
-            await c.System.TrialAsync(c.Label, c.Prefix, c.Channels, events, events * c.SubscribersPerEvent, c.Concurrency, options, cancellationToken);
+            await c.System.TrialAsync(c.Label, c.Prefix, c.Channels, events, events * c.SubscribersPerEvent, c.Concurrency, c.Rate, options, cancellationToken);
         }
 
-        // Systems take turns, so drift in machine load hits them alike; the median trial is reported.
+        // Systems take turns, so drift in machine load hits them alike; each measure's median over the rounds is reported.
         var trials = contenders.ToDictionary(c => c.Label, _ => new List<TrialResult>());
         for (var round = 0; round < options.Rounds; round++)
         {
             foreach (var c in contenders)
             {
-                var perf = round == 0 && options.PerfDirectory is { } directory
-                    ? Path.Combine(directory, $"{scenario}-{c.Label.Replace(' ', '-').Replace("+", "", StringComparison.Ordinal)}.perf.data")
+                // Profiled in the last round, when tiered compilation has settled.
+                var perf = round == options.Rounds - 1 && options.PerfDirectory is { } directory
+                    ? Path.Combine(directory, $"{scenario.Replace(' ', '-').Replace('/', '-')}-{c.Label.Replace(' ', '-').Replace("+", "", StringComparison.Ordinal)}.perf.data")
                     : null;
-                var result = await c.System.TrialAsync(c.Label, c.Prefix, c.Channels, c.Events, c.Events * c.SubscribersPerEvent, c.Concurrency, options, cancellationToken, perf);
+                var result = await c.System.TrialAsync(c.Label, c.Prefix, c.Channels, c.Events, c.Events * c.SubscribersPerEvent, c.Concurrency, c.Rate, options, cancellationToken, perf);
                 trials[c.Label].Add(result);
                 Console.Error.WriteLine(
                     $"  {scenario} / {c.Label} / round {round + 1}: {N(result.DeliveriesPerSecond)} deliveries/s, " +
@@ -265,12 +284,25 @@ internal sealed class Scenarios(LoadOptions options, Report report, string runId
             }
         }
 
-        return trials.ToDictionary(t => t.Key, t => t.Value.OrderBy(r => r.DeliveriesPerSecond).ElementAt(t.Value.Count / 2));
+        return trials.ToDictionary(t => t.Key, t => TrialSummary.Of(t.Value));
     }
 
-    private static string[] ThroughputRow(TrialResult t, TrialResult plain, TrialResult raw) =>
+    /// <summary>
+    /// The load phases of a throughput scenario: as fast as the server accepts (or <c>--rate</c>), then paced at
+    /// <c>--paced-rate</c> for about 3 seconds, where latency and CPU per delivery are not dominated by queues.
+    /// </summary>
+    private IEnumerable<(string Phase, int Rate, int Events)> Phases(int events)
+    {
+        yield return (options.Rate == 0 ? "max" : $"{N(options.Rate)} ev/s", options.Rate, events);
+        if (options.PacedRate > 0 && options.PacedRate != options.Rate)
+        {
+            yield return ($"{N(options.PacedRate)} ev/s", options.PacedRate, Math.Max(1, Math.Min(events, options.PacedRate * 3)));
+        }
+    }
+
+    private static string[] ThroughputRow(string phase, TrialSummary t, TrialSummary plain, TrialSummary raw) =>
     [
-        t.Label, N(t.DeliveriesPerSecond), N(t.ServerCpuMicrosecondsPerDelivery, 2), N(t.ServerCores, 2),
+        phase, t.Label, N(t.DeliveriesPerSecond), N(t.ServerCpuMicrosecondsPerDelivery, 2), N(t.ServerCores, 2),
         Ms(t.Latency.P50), Ms(t.Latency.P99), Ms(t.Latency.Max), N(t.Lost),
         Ratio(t.DeliveriesPerSecond / plain.DeliveriesPerSecond), Ratio(t.DeliveriesPerSecond / raw.DeliveriesPerSecond),
     ];
@@ -294,10 +326,10 @@ internal sealed class Scenarios(LoadOptions options, Report report, string runId
     }
 
     /// <summary>What one measured system publishes per trial.</summary>
-    private sealed record Contender(string Label, SystemUnderTest System, string Prefix, int Channels, int Events, long SubscribersPerEvent, int Concurrency)
+    private sealed record Contender(string Label, SystemUnderTest System, string Prefix, int Channels, int Events, long SubscribersPerEvent, int Concurrency, int Rate)
     {
-        public static Contender OneChannel(SystemUnderTest system, int events, int subscribers) =>
-            new(system.Label, system, LoadWire.PlainChannelPrefix, 1, events, subscribers, 1);
+        public static Contender OneChannel(SystemUnderTest system, int events, int subscribers, int rate) =>
+            new(system.Label, system, LoadWire.PlainChannelPrefix, 1, events, subscribers, 1, rate);
     }
 
     /// <summary>Systems that live for one scenario.</summary>

@@ -54,7 +54,14 @@ internal sealed class ServerProcess : IAsyncDisposable
         start.Environment["DOTNET_gcServer"] = options.ServerGc ? "1" : "0";
         if (options.PerfDirectory is not null)
         {
+            // Names for JIT-compiled frames (perf-<pid>.map, which perf reads only for code outside W^X's double
+            // mapping), and the GC in its own library so that GC time shows apart from the rest of the runtime.
             start.Environment["DOTNET_PerfMapEnabled"] = "1";
+            start.Environment["DOTNET_EnableWriteXorExecute"] = "0";
+            if (File.Exists(Path.Combine(System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory(), "libclrgc.so")))
+            {
+                start.Environment["DOTNET_GCName"] = "libclrgc.so";
+            }
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start a server process");

@@ -52,12 +52,14 @@ internal sealed class SystemUnderTest : IAsyncDisposable
         system._pinging = system.PingLoopAsync();
         if (kind != ServerKind.Raw)
         {
-            // One connection per node before any burst: the channels server creates its subscription engine on the
-            // first connection, and with Redis that does a blocking SUBSCRIBE that a burst of concurrent first
-            // connections turns into thread-pool starvation and RedisTimeoutException (reported as a finding).
+            // One connection per node before any burst, and one call on it (calls run after OnConnectedAsync): the
+            // channels server creates its subscription engine on the first connection, and with Redis that does a
+            // blocking SUBSCRIBE that a burst of concurrent first connections turns into thread-pool starvation and
+            // RedisTimeoutException (reported in docs/performance.md).
             foreach (var node in started)
             {
                 await using var first = await LightClient.ConnectAsync(node.HubUri(), -1, hubProtocol: true, cancellationToken);
+                await first.SubscribeAsync("warmup", cancellationToken);
             }
         }
 
@@ -117,7 +119,7 @@ internal sealed class SystemUnderTest : IAsyncDisposable
     }
 
     /// <summary>
-    /// Publishes a burst from node <paramref name="publishNode"/> and waits (bounded) until every expected delivery has
+    /// Publishes a burst (paced at <paramref name="rate"/> events/s, or as fast as accepted when 0) from node <paramref name="publishNode"/> and waits (bounded) until every expected delivery has
     /// arrived at this system's clients: throughput, server CPU per delivery, latency and loss of one trial.
     /// </summary>
     public async Task<TrialResult> TrialAsync(
@@ -127,6 +129,7 @@ internal sealed class SystemUnderTest : IAsyncDisposable
         int events,
         long expected,
         int concurrency,
+        int rate,
         LoadOptions options,
         CancellationToken cancellationToken,
         string? perfPath = null,
@@ -145,7 +148,7 @@ internal sealed class SystemUnderTest : IAsyncDisposable
         try
         {
             started = LoadWire.Now();
-            var publish = await Nodes[publishNode].PublishAsync(prefix, channels, events, options.Size, options.Rate, concurrency, cancellationToken);
+            var publish = await Nodes[publishNode].PublishAsync(prefix, channels, events, options.Size, rate, concurrency, cancellationToken);
             var drain = TimeSpan.FromSeconds(Math.Max(5, publish.ElapsedMs / 1000 * 2));
             try
             {
@@ -257,4 +260,44 @@ internal sealed record TrialResult(
     public double ClientCores => ClientCpu.TotalSeconds / Seconds;
 
     public long Lost => Expected - Received;
+}
+
+/// <summary>
+/// Several rounds of one system folded into one row: the median of each measure across rounds (so one disturbed
+/// round on a shared machine does not decide a column), the worst maximum latency and the total loss.
+/// </summary>
+internal sealed record TrialSummary(
+    string Label,
+    double DeliveriesPerSecond,
+    double PublishesPerSecond,
+    double ServerCpuMicrosecondsPerDelivery,
+    double ServerCores,
+    double ClientCores,
+    LatencySummary Latency,
+    long Lost)
+{
+    public static TrialSummary Of(IReadOnlyList<TrialResult> trials)
+    {
+        static double Median(IEnumerable<double> values)
+        {
+            var sorted = values.Where(v => !double.IsNaN(v)).Order().ToArray();
+            return sorted.Length == 0 ? double.NaN
+                : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2]
+                : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+        }
+
+        return new TrialSummary(
+            trials[0].Label,
+            Median(trials.Select(t => t.DeliveriesPerSecond)),
+            Median(trials.Select(t => t.PublishesPerSecond)),
+            Median(trials.Select(t => t.ServerCpuMicrosecondsPerDelivery)),
+            Median(trials.Select(t => t.ServerCores)),
+            Median(trials.Select(t => t.ClientCores)),
+            new LatencySummary(
+                trials.Sum(t => t.Latency.Count),
+                Median(trials.Select(t => t.Latency.P50)),
+                Median(trials.Select(t => t.Latency.P99)),
+                trials.Max(t => t.Latency.Max)),
+            trials.Sum(t => t.Lost));
+    }
 }
