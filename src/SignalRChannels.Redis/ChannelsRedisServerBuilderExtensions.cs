@@ -31,7 +31,8 @@ public static class ChannelsRedisServerBuilderExtensions
     /// <summary>
     /// Adds Redis scale-out: SignalR's Redis backplane carries channel publishes to every node, on one
     /// <see cref="IConnectionMultiplexer"/> shared with the Redis stores. An <see cref="IConnectionMultiplexer"/>
-    /// already registered by the app is used as it is.
+    /// already registered by the app is used as it is. Also registers a health check named
+    /// <c>signalrchannels-redis</c> (tags <c>signalrchannels</c>, <c>redis</c>).
     /// </summary>
     /// <param name="builder">The channels builder.</param>
     /// <param name="configure">Configures the connection and the key prefix.</param>
@@ -58,6 +59,9 @@ public static class ChannelsRedisServerBuilderExtensions
             provider.GetRequiredService<IOptions<PresenceOptions>>().Value,
             provider.GetRequiredService<IOptions<ChannelsRedisOptions>>().Value.Prefix,
             provider.GetRequiredService<TimeProvider>())));
+
+        // Reported by the app's health endpoint, if it maps one (app.MapHealthChecks("/healthz")).
+        services.AddHealthChecks().AddCheck<RedisHealthCheck>("signalrchannels-redis", tags: ["signalrchannels", "redis"]);
 
         builder.AddStackExchangeRedis();
         services.AddOptions<RedisOptions>().Configure<IServiceProvider>((redis, provider) =>
