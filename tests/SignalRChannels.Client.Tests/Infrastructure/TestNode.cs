@@ -69,9 +69,10 @@ public sealed class TestNode : IAsyncDisposable
             });
         if (redisPrefix is not null)
         {
+            var redis = await TestRedis.GetConfigurationAsync();
             channels.AddRedis(o =>
             {
-                o.Configuration = TestRedis.Configuration;
+                o.Configuration = redis;
                 o.Prefix = redisPrefix;
             });
         }

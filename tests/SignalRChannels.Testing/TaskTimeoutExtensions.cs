@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 
-namespace SignalRChannels.FunctionalTests.Infrastructure;
+namespace SignalRChannels.Testing;
 
 /// <summary>Bounds every await in the tests, so a missing event fails fast instead of hanging the run.</summary>
 public static class TaskTimeoutExtensions
