@@ -113,6 +113,32 @@ export class Channel<TEvents extends EventMap = AnyEvents> {
     return this;
   }
 
+  /**
+   * Resolves once the channel is subscribed (at once if it already is), for calls that need the subscription,
+   * such as `history()` right after asking for a channel; rejects with the `ChannelError` if the server refuses it.
+   */
+  whenSubscribed(): Promise<void> {
+    if (this.currentState === "subscribed") {
+      return Promise.resolve();
+    }
+    return new Promise((resolve, reject) => {
+      const settle = (): void => {
+        this.subscribedListeners.delete(onSubscribed);
+        this.errorListeners.delete(onError);
+      };
+      const onSubscribed = (): void => {
+        settle();
+        resolve();
+      };
+      const onError = (error: ChannelError): void => {
+        settle();
+        reject(error);
+      };
+      this.subscribedListeners.add(onSubscribed);
+      this.errorListeners.add(onError);
+    });
+  }
+
   /** Called when the server refuses the subscription, or removes it. */
   error(callback: (error: ChannelError) => void): this {
     this.errorListeners.add(callback);

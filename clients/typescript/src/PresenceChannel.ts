@@ -15,8 +15,9 @@ export class PresenceChannel<TEvents extends EventMap = AnyEvents, TInfo = unkno
   private readonly hereListeners = new Set<HereListener<TInfo>>();
   private readonly joiningListeners = new Set<JoiningListener<TInfo>>();
   private readonly leavingListeners = new Set<LeavingListener<TInfo>>();
-  /** Presence events that arrived while a (re)subscription was in flight: its member list supersedes them. */
+  /** Presence events that arrived while a (re)subscription was in flight, and the member ids its result listed. */
   private readonly beforeSnapshot = new WeakSet<ChannelEvent>();
+  private snapshotIds = new Set<string>();
 
   /** Everyone in the channel now, as far as this client knows. */
   get members(): readonly PresenceMember<TInfo>[] {
@@ -55,6 +56,7 @@ export class PresenceChannel<TEvents extends EventMap = AnyEvents, TInfo = unkno
 
   protected override applySubscription(result: SubscribeResult): void {
     super.applySubscription(result);
+    this.snapshotIds = new Set((result.members ?? []).map((m) => m.id));
     this.replaceMembers(result.members ?? []);
   }
 
@@ -65,9 +67,10 @@ export class PresenceChannel<TEvents extends EventMap = AnyEvents, TInfo = unkno
 
   /** @internal */
   override receive(event: ChannelEvent): void {
-    // The server joins the connection to the channel before it reads the member list, so a join or leave
-    // published just before that read can reach us ahead of the result, which already reflects it. Applied
-    // after the list, such a stale `member:left` would drop someone who is there (a user reloading the page).
+    // The server joins the connection to the channel before it reads the member list, so a leave published just
+    // before that read can reach us ahead of the result, which already reflects it: a user reloading the page gets
+    // the leave of their own old tab, then a list with themselves in it. Such a held leave of someone the list
+    // names is stale and dropped. Held joins are applied (a join after the read is not in the list).
     if (this.state === "subscribing" && (event.event === ReservedEvents.memberJoined || event.event === ReservedEvents.memberLeft)) {
       this.beforeSnapshot.add(event);
     }
@@ -75,7 +78,7 @@ export class PresenceChannel<TEvents extends EventMap = AnyEvents, TInfo = unkno
   }
 
   protected override dispatchReserved(event: ChannelEvent): boolean {
-    if (this.beforeSnapshot.has(event)) {
+    if (this.beforeSnapshot.has(event) && event.event === ReservedEvents.memberLeft && this.snapshotIds.has((event.data as MemberLeftData<TInfo>).id)) {
       return true;
     }
     if (event.event === ReservedEvents.memberJoined) {

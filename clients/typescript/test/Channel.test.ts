@@ -169,3 +169,35 @@ describe("Channel history", () => {
     await expect(client.channel("room.1").history()).rejects.toMatchObject({ code: "unavailable" });
   });
 });
+
+describe("Channel.whenSubscribed", () => {
+  it("resolves when the subscription completes, and at once afterwards", async () => {
+    let answer!: (value: unknown) => void;
+    fake.handle("Subscribe", (name: string) => new Promise((resolve) => (answer = () => resolve(subscribeResult(name)))));
+    const channel = client.channel("room.1");
+    const started = client.start();
+    const subscribed = channel.whenSubscribed();
+    let done = false;
+    void subscribed.then(() => (done = true));
+    await vi.waitFor(() => expect(fake.calls("Subscribe")).toHaveLength(1));
+    expect(done).toBe(false);
+
+    answer(undefined);
+    await started;
+    await subscribed;
+
+    expect(done).toBe(true);
+    await expect(channel.whenSubscribed()).resolves.toBeUndefined();
+  });
+
+  it("rejects with the ChannelError when the server refuses the subscription", async () => {
+    fake.handle("Subscribe", () => Promise.reject(new Error("An unexpected error occurred invoking 'Subscribe' on the server. HubException: forbidden: subscription to 'private-x' denied")));
+    const channel = client.private("x");
+    const subscribed = channel.whenSubscribed();
+    await client.start();
+
+    await expect(subscribed).rejects.toMatchObject({ code: "forbidden" });
+    expect(subscribed).toBeInstanceOf(Promise);
+    await expect(subscribed).rejects.toBeInstanceOf(ChannelError);
+  });
+});

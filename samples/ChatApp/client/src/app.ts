@@ -97,7 +97,7 @@ class ChatPage {
         this.notice(`${m.info.name} left #${room}${reason === "left" ? "" : ` (${reason})`}`, { kind: "room", room });
       })
       .listen("message", (m, e) => this.receive({ kind: "room", room }, m, e.offset))
-      .listenForWhisper("typing", (t, from) => this.showTyping({ kind: "room", room }, from, t.name))
+      .listenForWhisper("typing", (t, from) => this.showTyping({ kind: "room", room }, from ?? "", t.name))
       .onGap(() => this.notice("Some messages could not be recovered.", { kind: "room", room }))
       .error((e) => this.notice(`#${room}: ${e.code}`, { kind: "room", room }));
     this.rooms.set(room, channel);
@@ -110,6 +110,12 @@ class ChatPage {
       channel = this.client
         .private<RoomEvents>(name)
         .listen("message", (m, e) => this.receive({ kind: "dm", userId, name: m.userId === this.me.id ? userId : m.user }, m, e.offset))
+        // A conversation opened before its channel finished subscribing gets its history now.
+        .subscribed(() => {
+          if (this.current.kind === "dm" && this.current.userId === userId) {
+            void this.loadHistory(this.current, channel!);
+          }
+        })
         .error((e) => this.notice(`Direct messages: ${e.code}`));
       this.dms.set(userId, channel);
     }
@@ -126,6 +132,13 @@ class ChatPage {
     this.renderMembers();
     $("typing").textContent = "";
     const channel = conversation.kind === "room" ? this.rooms.get(conversation.room)! : this.dmChannel(conversation.userId);
+    if (channel.state === "subscribed") {
+      await this.loadHistory(conversation, channel);
+    }
+  }
+
+  /** Shows a conversation's recent messages (oldest first); live ones that arrive meanwhile are deduplicated by id. */
+  private async loadHistory(conversation: Conversation, channel: PrivateChannel<RoomEvents>): Promise<void> {
     try {
       const page = await channel.history({ limit: 50, reverse: true });
       for (const event of [...page.events].reverse()) {
@@ -134,9 +147,7 @@ class ChatPage {
         }
       }
     } catch (error) {
-      if (!(error instanceof ChannelError && error.code === "not_subscribed")) {
-        this.notice("History is not available right now.");
-      }
+      this.notice(error instanceof ChannelError ? `History is not available right now (${error.code}).` : "History is not available right now.");
     }
   }
 
@@ -148,6 +159,9 @@ class ChatPage {
   }
 
   private render(conversation: Conversation, message: ChatMessage): void {
+    if (this.key(conversation) !== this.key(this.current)) {
+      return;
+    }
     const seen = this.seen.get(this.key(conversation)) ?? new Set<string>();
     if (seen.has(message.id)) {
       return;
