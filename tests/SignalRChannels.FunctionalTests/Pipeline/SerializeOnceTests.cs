@@ -1,0 +1,102 @@
+using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.AspNetCore.SignalR.Protocol;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+
+namespace SignalRChannels.FunctionalTests.Pipeline;
+
+/// <summary>The fan-out serializes an event once per hub protocol, not once per recipient.</summary>
+public sealed class SerializeOnceTests
+{
+    private const int Subscribers = 20;
+
+    [Fact]
+    public async Task Publish_ToManySubscribers_SerializesTheEnvelopeOnce()
+    {
+        var counting = new CountingProtocol(new JsonHubProtocol());
+        await using var server = await ChannelsTestServer.StartAsync(new ChannelsTestServerOptions
+        {
+            ConfigureBuilder = builder => builder.Services.AddSingleton<IHubProtocol>(counting),
+        });
+
+        var received = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var count = 0;
+        var connections = new List<HubConnection>();
+        try
+        {
+            for (var i = 0; i < Subscribers; i++)
+            {
+                var builder = new HubConnectionBuilder().WithUrl(server.HubUrl);
+                builder.Services.AddSingleton<IHubProtocol>(new CountingProtocol(new JsonHubProtocol()));
+                var connection = builder.Build();
+                connection.On<object>("ChannelEvent", _ =>
+                {
+                    if (Interlocked.Increment(ref count) == Subscribers)
+                    {
+                        received.TrySetResult();
+                    }
+                });
+                await connection.StartAsync().DefaultTimeout();
+                await connection.InvokeAsync<object>("Subscribe", "room.once", null).DefaultTimeout();
+                connections.Add(connection);
+            }
+
+            var before = counting.ChannelEventsSerialized;
+            await server.Broadcaster.PublishAsync("room.once", "tick", new { n = 1 });
+            await received.Task.DefaultTimeout();
+
+            Assert.Equal(Subscribers, count);
+            Assert.Equal(1, counting.ChannelEventsSerialized - before);
+        }
+        finally
+        {
+            foreach (var connection in connections)
+            {
+                await connection.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>The JSON protocol under its own name, counting how often a <c>ChannelEvent</c> is serialized.</summary>
+    private sealed class CountingProtocol(IHubProtocol inner) : IHubProtocol
+    {
+        private int _serialized;
+
+        public int ChannelEventsSerialized => Volatile.Read(ref _serialized);
+
+        public string Name => "counting-json";
+
+        public int Version => inner.Version;
+
+        public TransferFormat TransferFormat => inner.TransferFormat;
+
+        public bool TryParseMessage(ref ReadOnlySequence<byte> input, IInvocationBinder binder, [NotNullWhen(true)] out HubMessage? message) =>
+            inner.TryParseMessage(ref input, binder, out message);
+
+        public void WriteMessage(HubMessage message, IBufferWriter<byte> output)
+        {
+            Count(message);
+            inner.WriteMessage(message, output);
+        }
+
+        public ReadOnlyMemory<byte> GetMessageBytes(HubMessage message)
+        {
+            Count(message);
+            return inner.GetMessageBytes(message);
+        }
+
+        public bool IsVersionSupported(int version) => inner.IsVersionSupported(version);
+
+        private void Count(HubMessage message)
+        {
+            if (message is InvocationMessage { Target: "ChannelEvent" })
+            {
+                Interlocked.Increment(ref _serialized);
+            }
+        }
+    }
+}
