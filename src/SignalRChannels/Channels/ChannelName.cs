@@ -35,7 +35,10 @@ public readonly struct ChannelName : IEquatable<ChannelName>
     public ChannelKind Kind { get; }
 
     /// <summary>The name without its kind prefix, for example <c>orders.42</c>. Routes and patterns match this.</summary>
-    public string Name => Value.Substring(PrefixLength(Kind));
+    public string Name => Value.Substring(PrefixLength);
+
+    /// <summary>The length of the kind prefix (0 for public channels).</summary>
+    internal int PrefixLength => PrefixLengthOf(Kind);
 
     /// <summary>Whether the channel needs authorization (private or presence).</summary>
     public bool IsAuthorized => Kind != ChannelKind.Public;
@@ -93,7 +96,7 @@ public readonly struct ChannelName : IEquatable<ChannelName>
             return false;
         }
 
-        if (value.Length == PrefixLength(kind) && kind != ChannelKind.Public)
+        if (value.Length == PrefixLengthOf(kind) && kind != ChannelKind.Public)
         {
             error = "the name has nothing after its kind prefix";
             return false;
@@ -135,7 +138,7 @@ public readonly struct ChannelName : IEquatable<ChannelName>
         value.StartsWith(PrivatePrefix, StringComparison.OrdinalIgnoreCase)
         || value.StartsWith(PresencePrefix, StringComparison.OrdinalIgnoreCase);
 
-    private static int PrefixLength(ChannelKind kind) => kind switch
+    private static int PrefixLengthOf(ChannelKind kind) => kind switch
     {
         ChannelKind.Private => PrivatePrefix.Length,
         ChannelKind.Presence => PresencePrefix.Length,

@@ -136,11 +136,13 @@ public sealed class ChannelPattern
         }
 
         var captured = ParameterNames.Count == 0 ? null : new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        var name = channel.Name;
+        // Match the full name from past its kind prefix: no substring per match (history lookups run per publish).
+        var name = channel.Value;
+        var start = channel.PrefixLength;
 
         // Several variable parts could backtrack exponentially; remember the (position, part) pairs that failed.
         var failed = _variableParts > 1 ? new HashSet<(int, int)>() : null;
-        if (!Match(name, 0, 0, captured, failed))
+        if (!Match(name, start, 0, captured, failed))
         {
             return false;
         }

@@ -120,12 +120,7 @@ internal sealed class ChannelSubscriptions : IChannelSubscriptionManager
             // A re-authorization that fails ends the subscription the connection already had.
             if (connection.Remove(name, out var previousMember))
             {
-                _metrics.Unsubscribed(name);
-                await groups.RemoveFromGroupAsync(caller.ConnectionId, ChannelGroups.For(name), CancellationToken.None).ConfigureAwait(false);
-                if (previousMember is not null)
-                {
-                    await _presence.LeaveAsync(name, previousMember.Id, caller.ConnectionId, "left", CancellationToken.None).ConfigureAwait(false);
-                }
+                await EndSubscriptionAsync(groups, caller.ConnectionId, name, previousMember).ConfigureAwait(false);
             }
 
             throw new ChannelException(ChannelErrorCodes.Forbidden, $"subscription to '{name.Value}' denied");
@@ -249,13 +244,22 @@ internal sealed class ChannelSubscriptions : IChannelSubscriptionManager
         var name = ParseChannel(channel);
         if (connection.Remove(name, out var member))
         {
-            _metrics.Unsubscribed(name);
-            await groups.RemoveFromGroupAsync(caller.ConnectionId, ChannelGroups.For(name), CancellationToken.None).ConfigureAwait(false);
-            ChannelsLog.Unsubscribed(_logger, caller.ConnectionId, name.Value);
-            if (member is not null)
-            {
-                await _presence.LeaveAsync(name, member.Id, caller.ConnectionId, "left", CancellationToken.None).ConfigureAwait(false);
-            }
+            await EndSubscriptionAsync(groups, caller.ConnectionId, name, member).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// What follows removing a subscription from a connection's set, whoever removed it (the client, a failed
+    /// re-authorization, a revocation): leave the channel's group, count it, and leave presence.
+    /// </summary>
+    private async Task EndSubscriptionAsync(IGroupManager groups, string connectionId, ChannelName channel, PresenceMember? member)
+    {
+        _metrics.Unsubscribed(channel);
+        await groups.RemoveFromGroupAsync(connectionId, ChannelGroups.For(channel), CancellationToken.None).ConfigureAwait(false);
+        ChannelsLog.Unsubscribed(_logger, connectionId, channel.Value);
+        if (member is not null)
+        {
+            await _presence.LeaveAsync(channel, member.Id, connectionId, "left", CancellationToken.None).ConfigureAwait(false);
         }
     }
 
@@ -394,8 +398,6 @@ internal sealed class ChannelSubscriptions : IChannelSubscriptionManager
         {
             foreach (var (channel, member) in connection.RemoveMatching(pattern))
             {
-                _metrics.Unsubscribed(channel);
-                await _hubs.Groups.RemoveFromGroupAsync(connection.ConnectionId, ChannelGroups.For(channel)).ConfigureAwait(false);
                 var notice = new ChannelEvent
                 {
                     Channel = channel.Value,
@@ -403,12 +405,8 @@ internal sealed class ChannelSubscriptions : IChannelSubscriptionManager
                     Data = EventPayload.ToElement(new { reason = "revoked" }),
                     Timestamp = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds(),
                 };
+                await EndSubscriptionAsync(_hubs.Groups, connection.ConnectionId, channel, member).ConfigureAwait(false);
                 await _hubs.Clients.Client(connection.ConnectionId).SendAsync(ChannelEvent.ClientMethodName, notice).ConfigureAwait(false);
-                ChannelsLog.Unsubscribed(_logger, connection.ConnectionId, channel.Value);
-                if (member is not null)
-                {
-                    await _presence.LeaveAsync(channel, member.Id, connection.ConnectionId, "left", CancellationToken.None).ConfigureAwait(false);
-                }
             }
         }
     }

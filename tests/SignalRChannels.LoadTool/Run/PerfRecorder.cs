@@ -33,7 +33,13 @@ internal sealed class PerfRecorder : IAsyncDisposable
             var perf = Process.Start(start)!;
             perf.BeginErrorReadLine();
             perf.BeginOutputReadLine();
-            await Task.Delay(300); // perf attaches asynchronously
+            // perf creates its output file once it has attached to the process; wait for that, boundedly.
+            var attached = Stopwatch.StartNew();
+            while (!File.Exists(path) && !perf.HasExited && attached.Elapsed < TimeSpan.FromSeconds(5))
+            {
+                await Task.Delay(20);
+            }
+
             return new PerfRecorder(perf);
         }
         catch (System.ComponentModel.Win32Exception)

@@ -83,8 +83,3 @@ describe.each([
     expect(await received.count(1)).toEqual([{ via: transport }]);
   });
 });
-
-describe("subscriber-side event filters", () => {
-  // DESIGN §6; the server refuses a non-null `events` option (invalid_argument) until it filters on its side.
-  it.todo("delivers only the events a subscription asked for, filtered before they cross the wire");
-});
