@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SignalRChannels;
 using SignalRChannels.Redis;
-using SignalRChannels.Internal;
 using SignalRChannels.Redis.Internal;
 using SignalRChannels.Redis.Presence;
 using Microsoft.Extensions.Options;
@@ -43,19 +42,18 @@ public static class ChannelsRedisServerBuilderExtensions
         ArgumentNullException.ThrowIfNull(configure);
 
         var services = builder.Services;
-        services.AddOptions<ChannelsRedisOptions>()
-            .Configure(configure)
-            .Validate(o => o.ConfigurationOptions is not null || !string.IsNullOrWhiteSpace(o.Configuration), "Redis needs a Configuration string or ConfigurationOptions.")
-            .Validate(o => !string.IsNullOrEmpty(o.Prefix), "The Redis prefix must not be empty.")
-            .ValidateOnStart();
+        services.AddOptions<ChannelsRedisOptions>().Configure(configure).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ChannelsRedisOptions>, ChannelsRedisOptionsValidator>());
 
-        services.TryAddSingleton<RedisConnection>();
-        services.TryAddSingleton<IConnectionMultiplexer>(sp => sp.GetRequiredService<RedisConnection>().Multiplexer);
+        // An IConnectionMultiplexer the app registered itself is shared as it is; otherwise one is opened asynchronously.
+        services.TryAddSingleton(provider => provider.GetService<IConnectionMultiplexer>() is { } shared
+            ? new RedisConnection(shared)
+            : new RedisConnection(provider.GetRequiredService<IOptions<ChannelsRedisOptions>>()));
 
         services.Replace(ServiceDescriptor.Singleton<IChannelCommandBus, RedisChannelCommandBus>());
         services.Replace(ServiceDescriptor.Singleton<IChannelEventStore, RedisChannelEventStore>());
         services.Replace(ServiceDescriptor.Singleton<IPresenceStore>(provider => new RedisPresenceStore(
-            provider.GetRequiredService<IConnectionMultiplexer>(),
+            provider.GetRequiredService<RedisConnection>(),
             provider.GetRequiredService<IOptions<PresenceOptions>>().Value,
             provider.GetRequiredService<IOptions<ChannelsRedisOptions>>().Value.Prefix,
             provider.GetRequiredService<TimeProvider>())));
@@ -65,7 +63,7 @@ public static class ChannelsRedisServerBuilderExtensions
 
         builder.AddStackExchangeRedis();
         services.AddOptions<RedisOptions>().Configure<IServiceProvider>((redis, provider) =>
-            redis.ConnectionFactory = _ => Task.FromResult(provider.GetRequiredService<IConnectionMultiplexer>()));
+            redis.ConnectionFactory = async _ => await provider.GetRequiredService<RedisConnection>().GetAsync().ConfigureAwait(false));
         return builder;
     }
 }

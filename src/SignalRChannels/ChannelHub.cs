@@ -30,38 +30,40 @@ public abstract class ChannelHub : Hub
         set => _services = value;
     }
 
+    private Subscriptions.ChannelCaller Caller => Subscriptions.ChannelCaller.From(Context);
+
     /// <summary>Subscribes the caller to a channel (wire protocol v1 <c>Subscribe</c>).</summary>
     /// <param name="channel">The full channel name.</param>
     /// <param name="options">Recovery position and event filter; may be null.</param>
     /// <returns>The subscription's position, recovered events and presence members.</returns>
     public Task<SubscribeResult> Subscribe(string? channel, SubscribeOptions? options) =>
-        Services.Subscriptions.SubscribeAsync(Context, Groups, channel, options?.Since, options?.Events);
+        Services.Subscriptions.SubscribeAsync(Caller, channel, options?.Since, options?.Events);
 
     /// <summary>Subscribes the caller to several channels in one call (wire protocol v1 <c>SubscribeMany</c>).</summary>
     /// <param name="channels">The full channel names.</param>
     /// <param name="options">Recovery positions per channel and an event filter; may be null.</param>
     /// <returns>One result per channel, in order; a failed channel carries <c>error</c> instead of failing the call.</returns>
     public Task<SubscribeResult[]> SubscribeMany(string?[]? channels, SubscribeManyOptions? options) =>
-        Services.Subscriptions.SubscribeManyAsync(Context, Groups, channels, options);
+        Services.Subscriptions.SubscribeManyAsync(Caller, channels, options);
 
     /// <summary>Unsubscribes the caller from a channel (wire protocol v1 <c>Unsubscribe</c>); idempotent.</summary>
     /// <param name="channel">The full channel name.</param>
     /// <returns>A task that completes when the subscription is gone.</returns>
     public Task Unsubscribe(string? channel) =>
-        Services.Subscriptions.UnsubscribeAsync(Context, Groups, channel);
+        Services.Subscriptions.UnsubscribeAsync(Caller, channel);
 
     /// <summary>Returns the members of a presence channel the caller is subscribed to (wire protocol v1 <c>GetMembers</c>).</summary>
     /// <param name="channel">The full presence channel name.</param>
     /// <returns>The members, one per user.</returns>
     public Task<IReadOnlyList<PresenceMember>> GetMembers(string? channel) =>
-        Services.Subscriptions.GetMembersAsync(Context, channel);
+        Services.Queries.GetMembersAsync(Caller, channel);
 
     /// <summary>Reads a history-enabled channel the caller is subscribed to (wire protocol v1 <c>GetHistory</c>).</summary>
     /// <param name="channel">The full channel name.</param>
     /// <param name="options">Position, limit and direction; may be null.</param>
     /// <returns>The stream position and the events.</returns>
     public Task<HistoryResult> GetHistory(string? channel, HistoryOptions? options) =>
-        Services.Subscriptions.GetHistoryAsync(Context, channel, options);
+        Services.Queries.GetHistoryAsync(Caller, channel, options);
 
     /// <summary>
     /// Optional heartbeat: records that the client is alive and the round-trip time it measured last time, and
@@ -70,7 +72,7 @@ public abstract class ChannelHub : Hub
     /// </summary>
     /// <param name="roundTripMs">The round-trip time the client measured on its previous heartbeat, if any.</param>
     /// <returns>The server time in Unix milliseconds.</returns>
-    public long Heartbeat(double? roundTripMs) => Services.Subscriptions.Heartbeat(Context, roundTripMs);
+    public long Heartbeat(double? roundTripMs) => Services.Heartbeat.Beat(Caller, roundTripMs);
 
     /// <summary>
     /// Returns the caller's connection id, for the <c>X-Socket-ID</c> header of its HTTP requests (<c>toOthers</c>).
@@ -88,5 +90,5 @@ public abstract class ChannelHub : Hub
     /// <param name="data">The payload.</param>
     /// <returns>A task that completes when the event has been handed to the fan-out.</returns>
     public Task Whisper(string? channel, string? @event, object? data) =>
-        Services.Subscriptions.WhisperAsync(Context, channel, @event, data);
+        Services.Whispers.WhisperAsync(Caller, channel, @event, data);
 }

@@ -41,6 +41,7 @@ public sealed class ChannelsOptions
     /// How long an authorization callback may run before the subscription fails with <c>unavailable</c>.
     /// The default is 10 seconds.
     /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
     public TimeSpan AuthorizationTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How many client events (whispers) a connection may send per <see cref="WhisperWindow"/>. The default is 10.</summary>
@@ -48,6 +49,7 @@ public sealed class ChannelsOptions
     public int WhisperPermitLimit { get; set; } = 10;
 
     /// <summary>The window of <see cref="WhisperPermitLimit"/>. The default is 1 second.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
     public TimeSpan WhisperWindow { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>The maximum size of a client event's payload, as UTF-8 JSON. The default is 10 KB (10,240 bytes).</summary>

@@ -1,6 +1,6 @@
+using SignalRChannels.Subscriptions;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.Extensions.DependencyInjection;
-using SignalRChannels.Internal;
 
 namespace SignalRChannels.FunctionalTests;
 
@@ -12,7 +12,7 @@ public class DisconnectTests
     public async Task Disconnect_RemovesEverySubscriptionOfTheConnection(HttpTransportType transport)
     {
         await using var server = await ChannelsTestServer.StartAsync();
-        var subscriptions = server.Services.GetRequiredService<ChannelSubscriptions>();
+        var subscriptions = server.Services.GetRequiredService<ConnectionRegistry>();
         var shared = TestChannels.Unique("shared");
         var stays = await server.ConnectAsync();
         var leaves = await server.ConnectAsync(transport);
@@ -21,12 +21,12 @@ public class DisconnectTests
         Assert.All(results, r => Assert.Null(r.Error));
         var leftId = leaves.ConnectionId;
 
-        Assert.Equal(2, subscriptions.ConnectionCount);
+        Assert.Equal(2, subscriptions.Count);
         Assert.Equal(3, subscriptions.SubscriptionsOf(leftId).Count);
 
         await leaves.DisposeAsync();
 
-        await Poll.UntilAsync(() => subscriptions.ConnectionCount == 1, "the closed connection is forgotten");
+        await Poll.UntilAsync(() => subscriptions.Count == 1, "the closed connection is forgotten");
         Assert.Empty(subscriptions.SubscriptionsOf(leftId));
         Assert.Single(subscriptions.SubscriptionsOf(stays.ConnectionId));
 
@@ -38,14 +38,14 @@ public class DisconnectTests
     public async Task Reconnect_GetsANewConnectionWithoutTheOldSubscriptions()
     {
         await using var server = await ChannelsTestServer.StartAsync();
-        var subscriptions = server.Services.GetRequiredService<ChannelSubscriptions>();
+        var subscriptions = server.Services.GetRequiredService<ConnectionRegistry>();
         var channel = TestChannels.Unique();
         var first = await server.ConnectAsync();
         await first.SubscribeAsync(channel);
         await first.DisposeAsync();
 
         var second = await server.ConnectAsync();
-        await Poll.UntilAsync(() => subscriptions.ConnectionCount == 1, "only the new connection is tracked");
+        await Poll.UntilAsync(() => subscriptions.Count == 1, "only the new connection is tracked");
 
         Assert.Empty(subscriptions.SubscriptionsOf(second.ConnectionId));
     }
@@ -54,12 +54,12 @@ public class DisconnectTests
     public async Task Connect_IsTrackedWithNoSubscriptions()
     {
         await using var server = await ChannelsTestServer.StartAsync();
-        var subscriptions = server.Services.GetRequiredService<ChannelSubscriptions>();
+        var subscriptions = server.Services.GetRequiredService<ConnectionRegistry>();
 
         var client = await server.ConnectAsync();
 
         // The handshake completes before the server runs OnConnectedAsync, so the count may lag the client.
-        await Poll.UntilAsync(() => subscriptions.ConnectionCount == 1, "the connection is tracked");
+        await Poll.UntilAsync(() => subscriptions.Count == 1, "the connection is tracked");
         Assert.Empty(subscriptions.SubscriptionsOf(client.ConnectionId));
     }
 
@@ -67,7 +67,7 @@ public class DisconnectTests
     public async Task Unsubscribe_RemovesOnlyThatSubscriptionFromServerState()
     {
         await using var server = await ChannelsTestServer.StartAsync();
-        var subscriptions = server.Services.GetRequiredService<ChannelSubscriptions>();
+        var subscriptions = server.Services.GetRequiredService<ConnectionRegistry>();
         var (a, b) = (TestChannels.Unique("a"), TestChannels.Unique("b"));
         var client = await server.ConnectAsync();
         await client.SubscribeManyAsync([a, b]);

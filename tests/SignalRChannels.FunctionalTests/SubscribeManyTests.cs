@@ -1,3 +1,4 @@
+using SignalRChannels.Subscriptions;
 using Microsoft.Extensions.DependencyInjection;
 using SignalRChannels.Internal;
 
@@ -7,7 +8,7 @@ public class SubscribeManyTests(ChannelsServerFixture fixture) : IClassFixture<C
 {
     private ChannelsTestServer Server => fixture.Server;
 
-    private ChannelSubscriptions Subscriptions => Server.Services.GetRequiredService<ChannelSubscriptions>();
+    private ConnectionRegistry Subscriptions => Server.Services.GetRequiredService<ConnectionRegistry>();
 
     [Theory]
     [MemberData(nameof(TestMatrix.AllProtocols), MemberType = typeof(TestMatrix))]

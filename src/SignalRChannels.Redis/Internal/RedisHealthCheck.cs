@@ -4,10 +4,11 @@ using StackExchange.Redis;
 namespace SignalRChannels.Redis.Internal;
 
 /// <summary>Reports whether this node reaches the Redis server that carries its backplane, presence and history.</summary>
-internal sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCheck
+internal sealed class RedisHealthCheck(RedisConnection connection) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        var redis = await connection.GetAsync().ConfigureAwait(false);
         if (!redis.IsConnected)
         {
             return new HealthCheckResult(context.Registration.FailureStatus, "Redis is not connected.");

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
-using SignalRChannels.Persistence.Internal;
 using StackExchange.Redis;
 
 namespace SignalRChannels.Redis.Internal;
@@ -12,8 +11,13 @@ namespace SignalRChannels.Redis.Internal;
 /// the stream, whose entry IDs are the offsets, the newest offset, and the epoch. All three expire together, and when
 /// they are gone (TTL, flush, restart without persistence) the next call creates a new epoch.
 /// </summary>
-internal sealed class RedisChannelEventStore(IConnectionMultiplexer redis, IOptions<ChannelsRedisOptions> options) : IChannelEventStore
+internal sealed class RedisChannelEventStore(RedisConnection redis, IOptions<ChannelsRedisOptions> options) : IChannelEventStore
 {
+    public RedisChannelEventStore(IConnectionMultiplexer redis, IOptions<ChannelsRedisOptions> options)
+        : this(new RedisConnection(redis), options)
+    {
+    }
+
     private static readonly long s_emptyStreamTtlMs = (long)StreamEpoch.EmptyStreamTtl.TotalMilliseconds;
 
     private readonly string _prefix = options.Value.Prefix;
@@ -85,7 +89,8 @@ internal sealed class RedisChannelEventStore(IConnectionMultiplexer redis, IOpti
         values[0] = StreamEpoch.New();
         values[1] = s_emptyStreamTtlMs;
         arguments.CopyTo(values, 2);
-        var result = await redis.GetDatabase().ScriptEvaluateAsync(script, RedisKeys.History(_prefix, channel), values).ConfigureAwait(false);
+        var database = await redis.GetDatabaseAsync().ConfigureAwait(false);
+        var result = await database.ScriptEvaluateAsync(script, RedisKeys.History(_prefix, channel), values).ConfigureAwait(false);
         return (RedisResult[])result!;
     }
 

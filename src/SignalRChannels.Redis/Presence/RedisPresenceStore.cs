@@ -1,4 +1,4 @@
-using SignalRChannels.Presence;
+using SignalRChannels.Redis.Internal;
 using StackExchange.Redis;
 
 namespace SignalRChannels.Redis.Presence;
@@ -13,7 +13,7 @@ internal sealed class RedisPresenceStore : IPresenceStore
     private static readonly PresenceJoinResult s_notJoined = new(false, false);
     private static readonly PresenceLeaveResult s_notLeft = new(null, false);
 
-    private readonly IConnectionMultiplexer _redis;
+    private readonly RedisConnection _redis;
     private readonly PresenceOptions _options;
     private readonly string _prefix;
     private readonly TimeProvider _timeProvider;
@@ -25,12 +25,21 @@ internal sealed class RedisPresenceStore : IPresenceStore
     /// <param name="prefix">The app's key prefix (<see cref="ChannelsRedisOptions.Prefix"/>).</param>
     /// <param name="timeProvider">The clock that scores leases.</param>
     public RedisPresenceStore(IConnectionMultiplexer redis, PresenceOptions options, string prefix, TimeProvider timeProvider)
+        : this(new RedisConnection(redis), options, prefix, timeProvider)
+    {
+    }
+
+    /// <param name="redis">The shared connection.</param>
+    /// <param name="options">Presence options (validated here).</param>
+    /// <param name="prefix">The app's key prefix (<see cref="ChannelsRedisOptions.Prefix"/>).</param>
+    /// <param name="timeProvider">The clock that scores leases.</param>
+    public RedisPresenceStore(RedisConnection redis, PresenceOptions options, string prefix, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(redis);
         ArgumentException.ThrowIfNullOrEmpty(prefix);
         ArgumentNullException.ThrowIfNull(timeProvider);
         _redis = redis;
-        _options = PresenceOptionsValidator.EnsureValid(options);
+        _options = PresenceOptionsValidator.ThrowIfInvalid(options);
         _prefix = prefix;
         _timeProvider = timeProvider;
         _leases = PresenceRedisKeys.Leases(prefix);
@@ -39,7 +48,6 @@ internal sealed class RedisPresenceStore : IPresenceStore
 
     public string NodeId => _options.NodeId;
 
-    private IDatabase Database => _redis.GetDatabase();
 
     public async ValueTask<PresenceJoinResult> JoinAsync(ChannelName channel, PresenceMember member, string connectionId, CancellationToken cancellationToken)
     {
@@ -47,7 +55,8 @@ internal sealed class RedisPresenceStore : IPresenceStore
         ArgumentException.ThrowIfNullOrEmpty(connectionId);
         var info = PresenceMemberInfo.ToUtf8(member, _options.MaxMemberInfoBytes);
         cancellationToken.ThrowIfCancellationRequested();
-        var result = (RedisResult[])(await Database.ScriptEvaluateAsync(
+        var database = await _redis.GetDatabaseAsync().ConfigureAwait(false);
+        var result = (RedisResult[])(await database.ScriptEvaluateAsync(
             PresenceRedisScripts.Join,
             [
                 PresenceRedisKeys.Connections(_prefix, channel),
@@ -66,7 +75,8 @@ internal sealed class RedisPresenceStore : IPresenceStore
         ArgumentException.ThrowIfNullOrEmpty(memberId);
         ArgumentException.ThrowIfNullOrEmpty(connectionId);
         cancellationToken.ThrowIfCancellationRequested();
-        var result = (RedisResult[])(await Database.ScriptEvaluateAsync(
+        var database = await _redis.GetDatabaseAsync().ConfigureAwait(false);
+        var result = (RedisResult[])(await database.ScriptEvaluateAsync(
             PresenceRedisScripts.Leave,
             [
                 PresenceRedisKeys.Connections(_prefix, channel),
@@ -84,7 +94,8 @@ internal sealed class RedisPresenceStore : IPresenceStore
     public async ValueTask<IReadOnlyList<PresenceMember>> GetMembersAsync(ChannelName channel, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var entries = await Database.HashGetAllAsync(PresenceRedisKeys.Info(_prefix, channel)).ConfigureAwait(false);
+        var database = await _redis.GetDatabaseAsync().ConfigureAwait(false);
+        var entries = await database.HashGetAllAsync(PresenceRedisKeys.Info(_prefix, channel)).ConfigureAwait(false);
         var members = new PresenceMember[entries.Length];
         for (var i = 0; i < entries.Length; i++)
         {
@@ -97,20 +108,22 @@ internal sealed class RedisPresenceStore : IPresenceStore
     public async ValueTask<int> GetMemberCountAsync(ChannelName channel, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return (int)await Database.HashLengthAsync(PresenceRedisKeys.Counts(_prefix, channel)).ConfigureAwait(false);
+        var database = await _redis.GetDatabaseAsync().ConfigureAwait(false);
+        return (int)await database.HashLengthAsync(PresenceRedisKeys.Counts(_prefix, channel)).ConfigureAwait(false);
     }
 
     public async ValueTask HeartbeatAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         // One ZADD, whatever the number of connections: the lease covers every entry of the node's set.
-        await Database.SortedSetAddAsync(_leases, NodeId, NowMilliseconds()).ConfigureAwait(false);
+        var database = await _redis.GetDatabaseAsync().ConfigureAwait(false);
+        await database.SortedSetAddAsync(_leases, NodeId, NowMilliseconds()).ConfigureAwait(false);
     }
 
     public async ValueTask<IReadOnlyList<PresenceExpiry>> SweepAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var database = Database;
+        var database = await _redis.GetDatabaseAsync().ConfigureAwait(false);
         var cutoff = (_timeProvider.GetUtcNow() - _options.MemberTimeout).ToUnixTimeMilliseconds();
         var expired = await database.SortedSetRangeByScoreAsync(_leases, double.NegativeInfinity, cutoff, Exclude.Stop).ConfigureAwait(false);
         List<PresenceExpiry>? expiries = null;

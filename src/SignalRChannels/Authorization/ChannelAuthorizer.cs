@@ -1,10 +1,9 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SignalRChannels.Internal;
+using SignalRChannels.Subscriptions;
 
 namespace SignalRChannels.Authorization;
 
@@ -19,10 +18,9 @@ internal sealed partial class ChannelAuthorizer(
     IOptions<ChannelsOptions> options,
     ILogger<ChannelAuthorizer> logger)
 {
-    private static readonly ClaimsPrincipal s_anonymous = new(new ClaimsIdentity());
     private readonly ChannelsOptions _options = options.Value;
 
-    public async ValueTask<ChannelAuthorizationResult> AuthorizeAsync(HubCallerContext caller, ChannelName channel, CancellationToken cancellationToken)
+    public async ValueTask<ChannelAuthorizationResult> AuthorizeAsync(ChannelCaller caller, ChannelName channel, CancellationToken cancellationToken)
     {
         var route = registry.FindRoute(channel, out var values);
         if (route is null)
@@ -32,7 +30,7 @@ internal sealed partial class ChannelAuthorizer(
                 : ChannelAuthorizationResult.Denied("no authorization route matches the channel");
         }
 
-        var context = new ChannelAuthorizationContext(channel, caller.User ?? s_anonymous, caller.ConnectionId, values);
+        var context = new ChannelAuthorizationContext(channel, caller.User, caller.ConnectionId, values);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.AuthorizationTimeout);
         await using var scope = scopeFactory.CreateAsyncScope();
@@ -52,10 +50,6 @@ internal sealed partial class ChannelAuthorizer(
             Log.AuthorizationTimedOut(logger, channel.Value, route.Pattern.Text, _options.AuthorizationTimeout);
             throw new ChannelException(ChannelErrorCodes.Unavailable, "authorization timed out");
         }
-        catch (RouteBindingException ex)
-        {
-            return ChannelAuthorizationResult.Denied(ex.Message);
-        }
         catch (Exception ex)
         {
             // A callback that throws denies; the exception is for the server log only.
@@ -67,7 +61,7 @@ internal sealed partial class ChannelAuthorizer(
     private static async ValueTask<ChannelAuthorizationResult> AuthorizeRouteAsync(
         ChannelRoute route,
         ChannelAuthorizationContext context,
-        HubCallerContext caller,
+        ChannelCaller caller,
         IServiceProvider services,
         CancellationToken cancellationToken)
     {
@@ -76,8 +70,8 @@ internal sealed partial class ChannelAuthorizer(
             var authorization = services.GetRequiredService<IAuthorizationService>();
             foreach (var policy in route.Policies)
             {
-                var outcome = await authorization.AuthorizeAsync(context.User, context, policy).ConfigureAwait(false);
-                if (!outcome.Succeeded)
+                var decision = await authorization.AuthorizeAsync(context.User, context, policy).ConfigureAwait(false);
+                if (!decision.Succeeded)
                 {
                     return ChannelAuthorizationResult.Denied($"policy '{policy}' failed");
                 }
@@ -91,10 +85,15 @@ internal sealed partial class ChannelAuthorizer(
                 : ChannelAuthorizationResult.Allowed(member: null);
         }
 
-        var result = await route.Callback
+        var outcome = await route.Callback
             .InvokeAsync(new RouteCallback.BindingContext(context, caller, services, cancellationToken))
             .ConfigureAwait(false);
-        return result switch
+        if (!outcome.IsBound)
+        {
+            return ChannelAuthorizationResult.Denied(outcome.BindingError!);
+        }
+
+        return outcome.Value switch
         {
             true => ChannelAuthorizationResult.Allowed(member: null),
             PresenceMember member => ChannelAuthorizationResult.Allowed(member),

@@ -7,11 +7,14 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using SignalRChannels;
 using SignalRChannels.Authorization;
+using SignalRChannels.Cluster;
 using SignalRChannels.Internal;
 using SignalRChannels.Heartbeat;
 using SignalRChannels.Persistence.Internal;
+using SignalRChannels.Persistence;
 using SignalRChannels.Pipeline;
 using SignalRChannels.Presence;
+using SignalRChannels.Subscriptions;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -35,39 +38,52 @@ public static class ChannelsSignalRServerBuilderExtensions
 
         var services = builder.Services;
         var firstCall = !services.Any(d => d.ServiceType == typeof(ChannelHubFilter));
-        services.AddOptions<ChannelsOptions>().ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ChannelsOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ChannelsOptions>, ChannelsOptionsValidator>());
+        services.AddOptions<PresenceOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PresenceOptions>, PresenceOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<SignalRChannels.Diagnostics.ChannelsMetrics>();
         services.AddAuthorizationCore();
+
+        // Coded errors for arguments SignalR cannot bind, on channel hubs only (other hubs keep SignalR's resolver).
+        services.Replace(ServiceDescriptor.Singleton(typeof(HubConnectionHandler<>), typeof(ChannelHubConnectionHandler<>)));
+
+        // The engine, one class per job (docs/architecture.md).
         services.TryAddSingleton<HubClientsAccessor>();
-        services.Replace(ServiceDescriptor.Singleton<IHubProtocolResolver, CodedErrorHubProtocolResolver>());
+        services.TryAddSingleton<ChannelInput>();
+        services.TryAddSingleton<ConnectionRegistry>();
+        services.TryAddSingleton<ConnectionLifecycle>();
         services.TryAddSingleton<ChannelAuthorizer>();
-        services.TryAddSingleton<ChannelSubscriptions>();
-        services.TryAddSingleton<IChannelSubscriptionManager>(sp => sp.GetRequiredService<ChannelSubscriptions>());
-        services.TryAddSingleton<IChannelCommandBus, LocalChannelCommandBus>();
+        services.TryAddSingleton<ChannelGroupMembership>();
+        services.TryAddSingleton<ChannelPositions>();
+        services.TryAddSingleton<ChannelJoiner>();
+        services.TryAddSingleton<SubscriptionTeardown>();
+        services.TryAddSingleton<SubscriptionService>();
+        services.TryAddSingleton<ChannelQueries>();
+        services.TryAddSingleton<WhisperRelay>();
+        services.TryAddSingleton<ConnectionHeartbeat>();
+        services.TryAddSingleton<Revocations>();
+        services.TryAddSingleton<IChannelSubscriptionManager>(sp => sp.GetRequiredService<Revocations>());
         services.TryAddSingleton<PublishPipeline>();
         services.TryAddSingleton<IChannelBroadcaster, ChannelBroadcaster>();
         services.TryAddSingleton<ChannelHubServices>();
+        services.TryAddSingleton<ChannelHubFilter>();
+
+        // The backend seams: in-memory defaults, replaced by AddRedis() or any other implementation.
+        services.TryAddSingleton<IChannelCommandBus, LocalChannelCommandBus>();
         services.TryAddSingleton<IChannelEventStore, InMemoryChannelEventStore>();
-        services.AddOptions<PresenceOptions>().ValidateDataAnnotations().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PresenceOptions>, PresenceOptionsValidator>());
         services.TryAddSingleton<IPresenceStore, InMemoryPresenceStore>();
         services.TryAddSingleton<PresenceTracker>();
         if (firstCall)
         {
             services.AddHostedService<ChannelCommandListener>();
             services.AddHostedService<PresenceHeartbeatService>();
-        }
-
-        services.TryAddSingleton<ChannelHubFilter>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<MessagePackHubProtocolOptions>, ChannelsMessagePackOptionsSetup>());
-        if (firstCall)
-        {
             services.Configure<HubOptions>(options => options.AddFilter<ChannelHubFilter>());
         }
 
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<MessagePackHubProtocolOptions>, ChannelsMessagePackOptionsSetup>());
         var registry = services.FirstOrDefault(d => d.ServiceType == typeof(ChannelRegistry))?.ImplementationInstance as ChannelRegistry;
         if (registry is null)
         {

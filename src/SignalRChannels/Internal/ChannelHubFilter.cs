@@ -9,6 +9,7 @@ namespace SignalRChannels.Internal;
 /// </summary>
 internal sealed class ChannelHubFilter(
     ChannelHubServices services,
+    Subscriptions.ConnectionLifecycle lifecycle,
     ILogger<ChannelHubFilter> logger) : IHubFilter
 {
     private static readonly HashSet<string> s_protocolMethods = new(StringComparer.Ordinal)
@@ -38,7 +39,12 @@ internal sealed class ChannelHubFilter(
         }
         catch (ChannelException ex)
         {
-            ChannelsLog.BadInput(logger, invocationContext.Context.ConnectionId, invocationContext.HubMethodName, ex.Message);
+            // Client-caused, so client-driven volume: Debug, and once (a denial was logged with its reason already).
+            if (ex.Code != ChannelErrorCodes.Forbidden)
+            {
+                ChannelsLog.BadInput(logger, invocationContext.Context.ConnectionId, invocationContext.HubMethodName, ex.Message);
+            }
+
             throw new HubException(ex.Message);
         }
         catch (Exception ex) when (ex is not HubException && s_protocolMethods.Contains(invocationContext.HubMethodName))
@@ -58,7 +64,7 @@ internal sealed class ChannelHubFilter(
         if (context.Hub is ChannelHub hub)
         {
             hub.Services = services;
-            services.Subscriptions.OnConnected(context.Context);
+            lifecycle.OnConnected(Subscriptions.ChannelCaller.From(context.Context));
         }
 
         await next(context).ConfigureAwait(false);
@@ -81,7 +87,7 @@ internal sealed class ChannelHubFilter(
             {
                 try
                 {
-                    await services.Subscriptions.OnDisconnectedAsync(context.Context.ConnectionId).ConfigureAwait(false);
+                    await lifecycle.OnDisconnectedAsync(context.Context.ConnectionId).ConfigureAwait(false);
                 }
                 catch (Exception ex)
                 {

@@ -1,9 +1,24 @@
+using SignalRChannels.Heartbeat;
+using SignalRChannels.Pipeline;
+using SignalRChannels.Subscriptions;
+
 namespace SignalRChannels.Internal;
 
-/// <summary>The services a <see cref="ChannelHub"/> instance needs, handed to it by <see cref="ChannelHubFilter"/>.</summary>
-internal sealed class ChannelHubServices(ChannelSubscriptions subscriptions, IChannelBroadcaster broadcaster)
+/// <summary>The engine a <see cref="ChannelHub"/> instance forwards to, handed to it by <see cref="ChannelHubFilter"/>.</summary>
+internal sealed class ChannelHubServices(
+    SubscriptionService subscriptions,
+    ChannelQueries queries,
+    WhisperRelay whispers,
+    ConnectionHeartbeat heartbeat,
+    IChannelBroadcaster broadcaster)
 {
-    public ChannelSubscriptions Subscriptions { get; } = subscriptions;
+    public SubscriptionService Subscriptions { get; } = subscriptions;
+
+    public ChannelQueries Queries { get; } = queries;
+
+    public WhisperRelay Whispers { get; } = whispers;
+
+    public ConnectionHeartbeat Heartbeat { get; } = heartbeat;
 
     public IChannelBroadcaster Broadcaster { get; } = broadcaster;
 }

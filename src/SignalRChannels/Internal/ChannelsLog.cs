@@ -10,10 +10,10 @@ internal static partial class ChannelsLog
     [LoggerMessage(2, LogLevel.Debug, "Connection {ConnectionId} unsubscribed from {Channel}.")]
     public static partial void Unsubscribed(ILogger logger, string connectionId, string channel);
 
-    [LoggerMessage(3, LogLevel.Information, "Connection {ConnectionId} was denied {Channel}: {Reason}.")]
+    [LoggerMessage(3, LogLevel.Debug, "Connection {ConnectionId} was denied {Channel}: {Reason}.")]
     public static partial void Denied(ILogger logger, string connectionId, string channel, string reason);
 
-    [LoggerMessage(4, LogLevel.Warning, "Connection {ConnectionId} sent bad input to {Method}: {Error}.")]
+    [LoggerMessage(4, LogLevel.Debug, "Connection {ConnectionId} sent bad input to {Method}: {Error}.")]
     public static partial void BadInput(ILogger logger, string connectionId, string method, string error);
 
     [LoggerMessage(5, LogLevel.Error, "Hub method {Method} failed for connection {ConnectionId}.")]

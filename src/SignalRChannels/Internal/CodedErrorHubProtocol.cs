@@ -44,15 +44,15 @@ internal sealed class CodedErrorHubProtocol(IHubProtocol inner) : IHubProtocol
     public bool IsVersionSupported(int version) => inner.IsVersionSupported(version);
 }
 
-/// <summary>Resolves the registered hub protocols, each wrapped in <see cref="CodedErrorHubProtocol"/>.</summary>
+/// <summary>Resolves the hub protocols of another resolver, each wrapped in <see cref="CodedErrorHubProtocol"/>.</summary>
 internal sealed class CodedErrorHubProtocolResolver : IHubProtocolResolver
 {
     private readonly Dictionary<string, IHubProtocol> _protocols;
 
-    public CodedErrorHubProtocolResolver(IEnumerable<IHubProtocol> protocols)
+    public CodedErrorHubProtocolResolver(IHubProtocolResolver inner)
     {
         _protocols = new Dictionary<string, IHubProtocol>(StringComparer.OrdinalIgnoreCase);
-        foreach (var protocol in protocols)
+        foreach (var protocol in inner.AllProtocols)
         {
             _protocols[protocol.Name] = new CodedErrorHubProtocol(protocol);
         }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
 using SignalRChannels.Internal;
@@ -17,13 +18,11 @@ internal sealed class PublishPipeline(
     Diagnostics.ChannelsMetrics metrics,
     TimeProvider timeProvider)
 {
-    // Per channel stripe: the send of one history event starts only after the send of the event appended
-    // before it has started. Appends are issued in call order under the stripe's lock and are not awaited there,
-    // so a channel's appends pipeline (Redis answers in command order) while its sends still leave a node in
-    // offset order. Clients reorder anyway (docs/guarantees.md); this keeps the common case in order for free.
-    private const int Stripes = 64;
-    private readonly object[] _stripeLocks = Enumerable.Range(0, Stripes).Select(_ => new object()).ToArray();
-    private readonly Task[] _sendsStarted = Enumerable.Repeat(Task.CompletedTask, Stripes).ToArray();
+    // Per channel, the send of one history event starts only after the send of the event appended before it has
+    // started. Appends are issued in call order under the channel's own lock and not awaited there, so a channel's
+    // appends pipeline (Redis answers in command order) while its sends still leave a node in offset order; a slow
+    // append (the store is replaceable) holds up its own channel only. Clients reorder anyway (docs/guarantees.md).
+    private readonly ConcurrentDictionary<string, ChannelOrder> _orders = new(StringComparer.Ordinal);
 
     public async Task PublishAsync(
         ChannelName channel,
@@ -51,17 +50,24 @@ internal sealed class PublishPipeline(
             return;
         }
 
-        Task<Task> sendStarted;
-        var stripe = (StringComparer.Ordinal.GetHashCode(channel.Value) & int.MaxValue) % Stripes;
-        lock (_stripeLocks[stripe])
+        var order = EnterOrder(channel.Value);
+        try
         {
-            var appended = eventStore.AppendAsync(channel, envelope, policy, cancellationToken).AsTask();
-            sendStarted = SendAfterAsync(_sendsStarted[stripe], appended, channel, excludedConnectionId);
-            _sendsStarted[stripe] = sendStarted;
-        }
+            Task<Task> sendStarted;
+            lock (order)
+            {
+                var appended = eventStore.AppendAsync(channel, envelope, policy, cancellationToken).AsTask();
+                sendStarted = SendAfterAsync(order.LastSendStarted, appended, channel, excludedConnectionId);
+                order.LastSendStarted = sendStarted;
+            }
 
-        var sending = await sendStarted.ConfigureAwait(false);
-        await sending.ConfigureAwait(false);
+            var sending = await sendStarted.ConfigureAwait(false);
+            await sending.ConfigureAwait(false);
+        }
+        finally
+        {
+            ExitOrder(channel.Value, order);
+        }
     }
 
     /// <summary>Waits for the event's append and for the previous send to have started, then starts this send.</summary>
@@ -78,6 +84,43 @@ internal sealed class PublishPipeline(
         }
 
         return FanOutAsync(channel, stored, excludedConnectionId, CancellationToken.None);
+    }
+
+    /// <summary>The channel's order, kept only while publishes to it are in flight.</summary>
+    private ChannelOrder EnterOrder(string channel)
+    {
+        while (true)
+        {
+            var order = _orders.GetOrAdd(channel, static _ => new ChannelOrder());
+            lock (order)
+            {
+                if (order.InFlight >= 0)
+                {
+                    order.InFlight++;
+                    return order;
+                }
+            }
+
+            // Retired by its last publisher between our lookup and our lock: take the fresh one.
+        }
+    }
+
+    private void ExitOrder(string channel, ChannelOrder order)
+    {
+        lock (order)
+        {
+            if (--order.InFlight == 0)
+            {
+                order.InFlight = -1;
+                _orders.TryRemove(KeyValuePair.Create(channel, order));
+            }
+        }
+    }
+
+    private sealed class ChannelOrder
+    {
+        public int InFlight;
+        public Task LastSendStarted = Task.CompletedTask;
     }
 
     private Task FanOutAsync(ChannelName channel, ChannelEvent envelope, string? excludedConnectionId, CancellationToken cancellationToken)

@@ -21,7 +21,7 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
     {
         ArgumentNullException.ThrowIfNull(timeProvider);
         ArgumentNullException.ThrowIfNull(cluster);
-        _options = PresenceOptionsValidator.EnsureValid(options);
+        _options = PresenceOptionsValidator.ThrowIfInvalid(options);
         _timeProvider = timeProvider;
         _cluster = cluster;
     }

@@ -1,27 +1,50 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace SignalRChannels;
 
 /// <summary>
 /// Options of cluster-wide presence: node leases and member limits. Validated at start-up
 /// (<see cref="HeartbeatInterval"/> must be shorter than <see cref="MemberTimeout"/>).
 /// </summary>
-public sealed class PresenceOptions
+public sealed class PresenceOptions : IValidatableObject
 {
     /// <summary>
     /// How long a node's members outlive its last heartbeat: after this, another node sweeps them and raises
     /// <c>member:left</c> with reason <c>timeout</c>. Node clocks must agree to well within
     /// <c>MemberTimeout - HeartbeatInterval</c>. The default is 30 seconds.
     /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.002", "1.00:00:00")]
     public TimeSpan MemberTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How often a node renews its lease; must be shorter than <see cref="MemberTimeout"/>. The default is 5 seconds.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// The id of this node, unique in the cluster, at most 128 characters. The default is a new random id per
     /// process, so a restarted node never inherits its previous incarnation's connections (those are swept).
     /// </summary>
+    [Required]
+    [StringLength(128, MinimumLength = 1)]
     public string NodeId { get; set; } = Guid.NewGuid().ToString("N");
 
     /// <summary>The maximum size of a member's info, as UTF-8 JSON. The default is 1 KiB (1,024 bytes).</summary>
+    [Range(16, 1024 * 1024)]
     public int MaxMemberInfoBytes { get; set; } = 1024;
+
+    /// <inheritdoc />
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
+    {
+        if (MemberTimeout <= HeartbeatInterval)
+        {
+            yield return new ValidationResult(
+                $"{nameof(MemberTimeout)} ({MemberTimeout}) must be longer than {nameof(HeartbeatInterval)} ({HeartbeatInterval}).",
+                [nameof(MemberTimeout)]);
+        }
+
+        if (NodeId is not null && (string.IsNullOrWhiteSpace(NodeId) || NodeId.Any(char.IsControl)))
+        {
+            yield return new ValidationResult($"{nameof(NodeId)} must not be blank or contain control characters.", [nameof(NodeId)]);
+        }
+    }
 }

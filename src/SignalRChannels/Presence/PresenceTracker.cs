@@ -59,6 +59,22 @@ internal sealed partial class PresenceTracker(
         await ReportLeftAsync(channel, result.MemberLeft, result.ChannelVacated, reason, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Undoes a join whose subscribe failed after the store accepted it; a failure here is logged, not thrown, so
+    /// the subscribe's own error reaches the client.
+    /// </summary>
+    public async Task TryLeaveAsync(ChannelName channel, string memberId, string connectionId)
+    {
+        try
+        {
+            await LeaveAsync(channel, memberId, connectionId, "left", CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.RollbackFailed(logger, ex, channel.Value);
+        }
+    }
+
     /// <summary>Renews this node's lease and expires the members of nodes that stopped renewing theirs.</summary>
     public async Task HeartbeatAsync(CancellationToken cancellationToken)
     {
@@ -106,5 +122,8 @@ internal sealed partial class PresenceTracker(
     {
         [LoggerMessage(30, LogLevel.Error, "Channel lifecycle handler {Handler} threw.")]
         public static partial void HookFailed(ILogger logger, Exception exception, string handler);
+
+        [LoggerMessage(31, LogLevel.Warning, "Undoing the presence join of a failed subscribe to {Channel} failed.")]
+        public static partial void RollbackFailed(ILogger logger, Exception exception, string channel);
     }
 }

@@ -35,6 +35,7 @@ public static class AuthorizationTestApp
         ConfigureBuilder = builder =>
         {
             builder.Logging.AddProvider(logs);
+            builder.Logging.AddFilter("SignalRChannels", LogLevel.Debug);
             TestAuthenticationHandler.AddTo(builder);
             builder.Services.AddAuthorizationBuilder().AddPolicy("Admin", policy => policy.RequireRole("admin"));
             builder.Services.AddSingleton<OrderBook>();
@@ -191,8 +192,8 @@ public class AuthorizationFixture : ChannelsServerFixture
 
     public IChannelSubscriptionManager SubscriptionManager => Server.Services.GetRequiredService<IChannelSubscriptionManager>();
 
-    internal SignalRChannels.Internal.ChannelSubscriptions Subscriptions =>
-        Server.Services.GetRequiredService<SignalRChannels.Internal.ChannelSubscriptions>();
+    internal SignalRChannels.Subscriptions.ConnectionRegistry Subscriptions =>
+        Server.Services.GetRequiredService<SignalRChannels.Subscriptions.ConnectionRegistry>();
 
     public T Service<T>()
         where T : notnull => Server.Services.GetRequiredService<T>();
@@ -201,5 +202,5 @@ public class AuthorizationFixture : ChannelsServerFixture
 
     /// <summary>Whether the server holds a subscription of the connection to the channel.</summary>
     public bool IsSubscribed(ChannelsTestClient client, string channel) =>
-        Subscriptions.IsSubscribed(client.ConnectionId, ChannelName.Parse(channel));
+        Subscriptions.SubscriptionsOf(client.ConnectionId).Contains(ChannelName.Parse(channel));
 }

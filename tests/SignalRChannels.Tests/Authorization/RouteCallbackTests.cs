@@ -1,3 +1,4 @@
+using SignalRChannels.Subscriptions;
 using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.Features;
@@ -86,9 +87,10 @@ public class RouteCallbackTests
     {
         var callback = new RouteCallback((OrderNumber number) => true, ChannelKind.Private, ChannelPattern.Parse("orders.{number}"));
 
-        var ex = await Assert.ThrowsAsync<RouteBindingException>(() => callback.InvokeAsync(Context("orders.{number}", "private-orders.17")).AsTask());
+        var outcome = await callback.InvokeAsync(Context("orders.{number}", "private-orders.17"));
 
-        Assert.Contains("number", ex.Message, StringComparison.Ordinal);
+        Assert.False(outcome.IsBound);
+        Assert.Contains("number", outcome.BindingError, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -125,8 +127,9 @@ public class RouteCallbackTests
         var ran = false;
         var callback = new RouteCallback((int userId) => ran = true, ChannelKind.Private, ChannelPattern.Parse("users.{userId}"));
 
-        await Assert.ThrowsAsync<RouteBindingException>(() => callback.InvokeAsync(Context("users.{userId}", channel)).AsTask());
+        var outcome = await callback.InvokeAsync(Context("users.{userId}", channel));
 
+        Assert.False(outcome.IsBound);
         Assert.False(ran);
     }
 
@@ -279,7 +282,9 @@ public class RouteCallbackTests
     private static async Task<object?> InvokeAsync(ChannelKind kind, string pattern, string channel, Delegate callback, IServiceProvider? services = null)
     {
         var routeCallback = new RouteCallback(callback, kind, ChannelPattern.Parse(pattern));
-        return await routeCallback.InvokeAsync(Context(pattern, channel, services: services));
+        var outcome = await routeCallback.InvokeAsync(Context(pattern, channel, services: services));
+        Assert.True(outcome.IsBound, outcome.BindingError);
+        return outcome.Value;
     }
 
     private static RouteCallback.BindingContext Context(
@@ -293,7 +298,7 @@ public class RouteCallbackTests
         Assert.True(ChannelPattern.Parse(pattern).TryMatch(name, out var values), $"{pattern} does not match {channel}");
         caller ??= new FakeCaller("connection-1", s_alice);
         var authorization = new ChannelAuthorizationContext(name, caller.User!, caller.ConnectionId, values);
-        return new RouteCallback.BindingContext(authorization, caller, services ?? new ServiceCollection().BuildServiceProvider(), cancellationToken);
+        return new RouteCallback.BindingContext(authorization, ChannelCaller.From(caller), services ?? new ServiceCollection().BuildServiceProvider(), cancellationToken);
     }
 
     public sealed record OrderOwners(string Owner);

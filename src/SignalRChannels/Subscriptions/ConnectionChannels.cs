@@ -1,21 +1,18 @@
-using System.Security.Claims;
 using System.Threading.RateLimiting;
 
-namespace SignalRChannels.Internal;
+namespace SignalRChannels.Subscriptions;
 
 /// <summary>
 /// One connection's subscriptions (with the presence member each was authorized as) and its whisper
 /// rate limiter. Methods are thread-safe.
 /// </summary>
-internal sealed class ConnectionChannels(string connectionId, string? userIdentifier, ClaimsPrincipal? user, RateLimiter whisperLimiter) : IDisposable
+internal sealed class ConnectionChannels(string connectionId, string? userId, RateLimiter whisperLimiter) : IDisposable
 {
     private readonly Dictionary<ChannelName, PresenceMember?> _channels = [];
 
     public string ConnectionId { get; } = connectionId;
 
-    public string? UserIdentifier { get; } = userIdentifier;
-
-    public ClaimsPrincipal? User { get; } = user;
+    public string? UserId { get; } = userId;
 
     public RateLimiter WhisperLimiter { get; } = whisperLimiter;
 
@@ -26,12 +23,6 @@ internal sealed class ConnectionChannels(string connectionId, string? userIdenti
             return _channels.TryGetValue(channel, out member);
         }
     }
-
-    /// <summary>When the connection last showed it was alive (a heartbeat), in Unix milliseconds.</summary>
-    public long LastSeen { get; set; }
-
-    /// <summary>The last round-trip time the client reported, in milliseconds.</summary>
-    public double? RoundTripMs { get; set; }
 
     /// <summary>Adds or refreshes a subscription unless the limit is reached; reports the member it had before, if any.</summary>
     public bool TryAdd(ChannelName channel, PresenceMember? member, int limit, out bool existed, out PresenceMember? previous)
@@ -55,14 +46,6 @@ internal sealed class ConnectionChannels(string connectionId, string? userIdenti
         lock (_channels)
         {
             return _channels.Remove(channel, out member);
-        }
-    }
-
-    public bool Remove(ChannelName channel)
-    {
-        lock (_channels)
-        {
-            return _channels.Remove(channel);
         }
     }
 

@@ -1,9 +1,12 @@
 using System.Security.Cryptography;
 
-namespace SignalRChannels.Persistence.Internal;
+namespace SignalRChannels;
 
-/// <summary>Epochs of history streams, shared by the stores so they behave alike.</summary>
-internal static class StreamEpoch
+/// <summary>
+/// Epochs of history streams, for <see cref="IChannelEventStore"/> implementations, so every store behaves alike:
+/// a stream that is lost and created again gets a new random epoch, which tells clients their offsets are stale.
+/// </summary>
+public static class StreamEpoch
 {
     /// <summary>
     /// How long the epoch of a stream with no events yet is kept after its position was last read. The position a
@@ -17,6 +20,7 @@ internal static class StreamEpoch
     // 36^8 (about 2.8e12) values: a lost stream reborn under its old epoch would make stale offsets look valid.
     private static ReadOnlySpan<char> Alphabet => "0123456789abcdefghijklmnopqrstuvwxyz";
 
-    /// <summary>A new random epoch.</summary>
+    /// <summary>A new random epoch: 8 characters of <c>[0-9a-z]</c> from a cryptographic random source.</summary>
+    /// <returns>The epoch.</returns>
     public static string New() => RandomNumberGenerator.GetString(Alphabet, Length);
 }

@@ -1,0 +1,41 @@
+using Microsoft.Extensions.Options;
+using SignalRChannels.Internal;
+
+namespace SignalRChannels.Persistence;
+
+/// <summary>
+/// What a subscribe learns from history: the stream position, or, when the client sent the position it had,
+/// the events it missed (all of them with <c>recovered: true</c>, or none).
+/// </summary>
+internal sealed class ChannelPositions(
+    ChannelRegistry registry,
+    IChannelEventStore history,
+    IOptions<ChannelsOptions> options,
+    Diagnostics.ChannelsMetrics metrics)
+{
+    private readonly int _maxRecoveredEvents = options.Value.MaxRecoveredEvents;
+
+    public async Task<SubscribeResult> ReadAsync(ChannelName name, StreamPosition? since, CancellationToken cancellationToken)
+    {
+        if (registry.HistoryFor(name) is null)
+        {
+            return new SubscribeResult { Channel = name.Value };
+        }
+
+        if (since is null)
+        {
+            var position = await history.GetPositionAsync(name, cancellationToken).ConfigureAwait(false);
+            return new SubscribeResult { Channel = name.Value, Position = position };
+        }
+
+        var recovery = await history.RecoverAsync(name, since, _maxRecoveredEvents, cancellationToken).ConfigureAwait(false);
+        metrics.Recovery(recovery.Recovered);
+        return new SubscribeResult
+        {
+            Channel = name.Value,
+            Position = recovery.Position,
+            Recovered = recovery.Recovered,
+            Missed = recovery.Events,
+        };
+    }
+}

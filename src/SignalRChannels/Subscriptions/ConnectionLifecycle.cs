@@ -1,0 +1,47 @@
+using Microsoft.Extensions.Logging;
+using SignalRChannels.Internal;
+using SignalRChannels.Presence;
+
+namespace SignalRChannels.Subscriptions;
+
+/// <summary>
+/// A channel connection's arrival and departure: registers it, and when it closes ends every subscription it
+/// had (SignalR has already removed it from its groups; presence is left with reason <c>disconnected</c>).
+/// </summary>
+internal sealed class ConnectionLifecycle(
+    ConnectionRegistry connections,
+    PresenceTracker presence,
+    Diagnostics.ChannelsMetrics metrics,
+    ILogger<ConnectionLifecycle> logger)
+{
+    public void OnConnected(ChannelCaller caller)
+    {
+        connections.Add(caller.ConnectionId, caller.UserId);
+        metrics.Connected();
+    }
+
+    public async Task OnDisconnectedAsync(string connectionId)
+    {
+        if (!connections.TryRemove(connectionId, out var connection))
+        {
+            return;
+        }
+
+        var subscriptions = connection.RemoveAll();
+        connection.Dispose();
+        metrics.Disconnected();
+        foreach (var (channel, _) in subscriptions)
+        {
+            metrics.Unsubscribed(channel);
+        }
+
+        ChannelsLog.ConnectionRemoved(logger, connectionId, subscriptions.Length);
+        foreach (var (channel, member) in subscriptions)
+        {
+            if (member is not null)
+            {
+                await presence.LeaveAsync(channel, member.Id, connectionId, "disconnected", CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+using System.Collections.Concurrent;
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace SignalRChannels.Subscriptions;
+
+/// <summary>
+/// This node's live channel connections, by connection id and by user id (so revoking a user touches only
+/// that user's connections). Thread-safe.
+/// </summary>
+internal sealed class ConnectionRegistry(IOptions<ChannelsOptions> options)
+{
+    private readonly ConcurrentDictionary<string, ConnectionChannels> _connections = new(StringComparer.Ordinal);
+    // Connects and disconnects are rare next to invocations; one lock keeps the index simple and exact.
+    private readonly Dictionary<string, List<ConnectionChannels>> _byUser = new(StringComparer.Ordinal);
+    private readonly ChannelsOptions _options = options.Value;
+
+    public int Count => _connections.Count;
+
+    public ConnectionChannels Add(string connectionId, string? userId)
+    {
+        var limiter = new FixedWindowRateLimiter(new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = _options.WhisperPermitLimit,
+            Window = _options.WhisperWindow,
+            QueueLimit = 0,
+        });
+        var connection = new ConnectionChannels(connectionId, userId, limiter);
+        _connections[connectionId] = connection;
+        if (userId is not null)
+        {
+            lock (_byUser)
+            {
+                if (!_byUser.TryGetValue(userId, out var list))
+                {
+                    _byUser[userId] = list = [];
+                }
+
+                list.Add(connection);
+            }
+        }
+
+        return connection;
+    }
+
+    public bool TryRemove(string connectionId, out ConnectionChannels connection)
+    {
+        if (!_connections.TryRemove(connectionId, out connection!))
+        {
+            return false;
+        }
+
+        if (connection.UserId is { } userId)
+        {
+            lock (_byUser)
+            {
+                if (_byUser.TryGetValue(userId, out var list) && list.Remove(connection) && list.Count == 0)
+                {
+                    _byUser.Remove(userId);
+                }
+            }
+        }
+
+        return true;
+    }
+
+    public bool TryGet(string connectionId, out ConnectionChannels connection) =>
+        _connections.TryGetValue(connectionId, out connection!);
+
+    /// <summary>The connection of a caller, or <c>unavailable</c> when it is closing (no longer registered).</summary>
+    public ConnectionChannels Get(string connectionId) =>
+        _connections.TryGetValue(connectionId, out var connection)
+            ? connection
+            : throw new ChannelException(ChannelErrorCodes.Unavailable, "the connection is closing");
+
+    /// <summary>The channels a connection of this node is subscribed to; none when it is not connected here.</summary>
+    public IReadOnlyCollection<ChannelName> SubscriptionsOf(string connectionId) =>
+        _connections.TryGetValue(connectionId, out var connection) ? connection.Snapshot() : [];
+
+    /// <summary>The live connections of one user on this node.</summary>
+    public ConnectionChannels[] OfUser(string userId)
+    {
+        lock (_byUser)
+        {
+            return _byUser.TryGetValue(userId, out var list) ? list.ToArray() : [];
+        }
+    }
+}

@@ -1,0 +1,106 @@
+using Microsoft.Extensions.Logging;
+using SignalRChannels.Authorization;
+using SignalRChannels.Internal;
+
+namespace SignalRChannels.Subscriptions;
+
+/// <summary>
+/// <c>Subscribe</c>, <c>SubscribeMany</c> and <c>Unsubscribe</c>: validate, authorize (every time, resubscribes
+/// included), admit within the connection's limit, then join; a failed re-authorization ends the subscription
+/// the connection had.
+/// </summary>
+internal sealed class SubscriptionService(
+    ConnectionRegistry connections,
+    ChannelInput input,
+    ChannelAuthorizer authorizer,
+    ChannelJoiner joiner,
+    SubscriptionTeardown teardown,
+    Diagnostics.ChannelsMetrics metrics,
+    ILogger<SubscriptionService> logger)
+{
+    public async Task<SubscribeResult> SubscribeAsync(ChannelCaller caller, string? channel, StreamPosition? since, string?[]? events)
+    {
+        var connection = connections.Get(caller.ConnectionId);
+        var name = input.ParseChannel(channel);
+        ChannelInput.ValidateSince(since);
+        input.ValidateEventFilter(events);
+
+        var authorization = await authorizer.AuthorizeAsync(caller, name, caller.Aborted).ConfigureAwait(false);
+        if (!authorization.IsAllowed || (name.Kind == ChannelKind.Presence && authorization.Member is null))
+        {
+            ChannelsLog.Denied(logger, caller.ConnectionId, name.Value, authorization.Reason ?? "no member");
+            metrics.Denied(name);
+            if (connection.Remove(name, out var previousMember))
+            {
+                await teardown.EndAsync(caller.ConnectionId, name, previousMember).ConfigureAwait(false);
+            }
+
+            throw new ChannelException(ChannelErrorCodes.Forbidden, $"subscription to '{name.Value}' denied");
+        }
+
+        if (!connection.TryAdd(name, authorization.Member, input.MaxSubscriptionsPerConnection, out var existed, out var previous))
+        {
+            throw input.LimitExceeded();
+        }
+
+        SubscribeResult result;
+        try
+        {
+            result = await joiner.JoinAsync(caller, name, since, authorization.Member, previous, existed).ConfigureAwait(false);
+        }
+        catch when (!existed)
+        {
+            connection.Remove(name, out _);
+            throw;
+        }
+
+        ChannelsLog.Subscribed(logger, caller.ConnectionId, name.Value);
+        if (!existed)
+        {
+            metrics.Subscribed(name);
+        }
+
+        return result;
+    }
+
+    public async Task<SubscribeResult[]> SubscribeManyAsync(ChannelCaller caller, string?[]? channels, SubscribeManyOptions? options)
+    {
+        if (channels is null)
+        {
+            throw new ChannelException(ChannelErrorCodes.InvalidArgument, "channels must be an array of channel names");
+        }
+
+        input.ValidateSubscriptionCount(channels.Length);
+        var results = new SubscribeResult[channels.Length];
+        for (var i = 0; i < channels.Length; i++)
+        {
+            var channel = channels[i];
+            StreamPosition? since = null;
+            if (channel is not null && options?.Since is { } positions)
+            {
+                positions.TryGetValue(channel, out since);
+            }
+
+            try
+            {
+                results[i] = await SubscribeAsync(caller, channel, since, options?.Events).ConfigureAwait(false);
+            }
+            catch (ChannelException ex)
+            {
+                results[i] = new SubscribeResult { Channel = channel ?? string.Empty, Error = ex.Message };
+            }
+        }
+
+        return results;
+    }
+
+    public async Task UnsubscribeAsync(ChannelCaller caller, string? channel)
+    {
+        var connection = connections.Get(caller.ConnectionId);
+        var name = input.ParseChannel(channel);
+        if (connection.Remove(name, out var member))
+        {
+            await teardown.EndAsync(caller.ConnectionId, name, member).ConfigureAwait(false);
+        }
+    }
+}

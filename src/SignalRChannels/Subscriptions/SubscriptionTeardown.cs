@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Logging;
+using SignalRChannels.Internal;
+using SignalRChannels.Presence;
+
+namespace SignalRChannels.Subscriptions;
+
+/// <summary>
+/// What follows removing a subscription from a connection's set, whoever removed it (the client, a failed
+/// re-authorization, a revocation): leave the channel's group, count it, and leave presence.
+/// </summary>
+internal sealed class SubscriptionTeardown(
+    ChannelGroupMembership groups,
+    PresenceTracker presence,
+    Diagnostics.ChannelsMetrics metrics,
+    ILogger<SubscriptionTeardown> logger)
+{
+    public async Task EndAsync(string connectionId, ChannelName channel, PresenceMember? member)
+    {
+        metrics.Unsubscribed(channel);
+        await groups.RemoveAsync(connectionId, channel).ConfigureAwait(false);
+        ChannelsLog.Unsubscribed(logger, connectionId, channel.Value);
+        if (member is not null)
+        {
+            await presence.LeaveAsync(channel, member.Id, connectionId, "left", CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+}
