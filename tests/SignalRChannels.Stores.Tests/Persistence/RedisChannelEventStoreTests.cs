@@ -5,7 +5,7 @@ using SignalRChannels.Redis.Internal;
 using StackExchange.Redis;
 using Xunit.Abstractions;
 
-namespace SignalRChannels.Specification.Tests.Persistence;
+namespace SignalRChannels.Stores.Tests.Persistence;
 
 /// <summary>
 /// The contract on the Redis store against a real server, plus what is particular to Redis. Each test has its own

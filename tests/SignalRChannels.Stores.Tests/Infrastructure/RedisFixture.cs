@@ -1,6 +1,6 @@
 using StackExchange.Redis;
 
-namespace SignalRChannels.Specification.Tests.Infrastructure;
+namespace SignalRChannels.Stores.Tests.Infrastructure;
 
 /// <summary>
 /// The real Redis the Redis store tests run against (see <see cref="TestRedis"/>), with one connection shared by the

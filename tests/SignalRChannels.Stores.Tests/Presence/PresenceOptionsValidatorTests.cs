@@ -1,6 +1,7 @@
+using SignalRChannels.Presence;
 using Microsoft.Extensions.Options;
 
-namespace SignalRChannels.Presence.Tests;
+namespace SignalRChannels.Stores.Tests.Presence;
 
 public sealed class PresenceOptionsValidatorTests
 {

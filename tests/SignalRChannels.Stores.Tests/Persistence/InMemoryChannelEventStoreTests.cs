@@ -3,7 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using SignalRChannels.Persistence.Internal;
 using Xunit.Abstractions;
 
-namespace SignalRChannels.Specification.Tests.Persistence;
+namespace SignalRChannels.Stores.Tests.Persistence;
 
 /// <summary>The contract on the in-memory store, with time on a <see cref="FakeTimeProvider"/>, plus what is particular to it.</summary>
 public sealed class InMemoryChannelEventStoreTests : ChannelEventStoreSpecification

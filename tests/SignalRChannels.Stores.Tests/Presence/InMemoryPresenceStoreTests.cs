@@ -1,6 +1,7 @@
+using SignalRChannels.Presence;
 using Xunit.Abstractions;
 
-namespace SignalRChannels.Presence.Tests;
+namespace SignalRChannels.Stores.Tests.Presence;
 
 public sealed class InMemoryPresenceStoreTests(ITestOutputHelper output) : PresenceStoreSpecification(output)
 {

@@ -3,7 +3,7 @@ using StackExchange.Redis;
 using StackExchange.Redis.Profiling;
 using Xunit.Abstractions;
 
-namespace SignalRChannels.Presence.Tests;
+namespace SignalRChannels.Stores.Tests.Presence;
 
 /// <summary>
 /// The Redis cost of one heartbeat interval (a heartbeat and a sweep that finds no dead node) must not grow with

@@ -3,7 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
 using Xunit.Abstractions;
 
-namespace SignalRChannels.Presence.Tests;
+namespace SignalRChannels.Specification.Tests.Presence;
 
 /// <summary>
 /// The contract of <see cref="IPresenceStore"/>: every implementation inherits these tests. All nodes a test

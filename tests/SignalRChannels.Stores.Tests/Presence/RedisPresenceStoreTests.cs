@@ -2,7 +2,7 @@ using SignalRChannels.Redis.Presence;
 using StackExchange.Redis;
 using Xunit.Abstractions;
 
-namespace SignalRChannels.Presence.Tests;
+namespace SignalRChannels.Stores.Tests.Presence;
 
 public sealed class RedisPresenceStoreTests(ITestOutputHelper output) : PresenceStoreSpecification(output), IAsyncLifetime
 {

@@ -1,6 +1,6 @@
 using StackExchange.Redis;
 
-namespace SignalRChannels.Presence.Tests.Infrastructure;
+namespace SignalRChannels.Stores.Tests.Infrastructure;
 
 /// <summary>The Redis of the presence tests (see <see cref="TestRedis"/>): a shared multiplexer and key clean-up.</summary>
 public static class RedisTestServer

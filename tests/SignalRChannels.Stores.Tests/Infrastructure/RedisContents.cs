@@ -1,6 +1,6 @@
 using StackExchange.Redis;
 
-namespace SignalRChannels.Presence.Tests.Infrastructure;
+namespace SignalRChannels.Stores.Tests.Infrastructure;
 
 /// <summary>Everything Redis holds under a key prefix, flattened to lines, to assert what is (not) left behind.</summary>
 public static class RedisContents
