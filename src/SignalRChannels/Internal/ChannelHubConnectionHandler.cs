@@ -10,6 +10,7 @@ namespace SignalRChannels.Internal;
 /// protocols that answer unbindable arguments with a coded error (<see cref="CodedErrorHubProtocol"/>); any other
 /// hub in the app gets SignalR's own resolver, untouched.
 /// </summary>
+// Seven dependencies: exactly the constructor of SignalR's HubConnectionHandler<THub>, passed through.
 internal sealed class ChannelHubConnectionHandler<THub>(
     HubLifetimeManager<THub> lifetimeManager,
     IHubProtocolResolver protocolResolver,

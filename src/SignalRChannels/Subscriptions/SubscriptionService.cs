@@ -9,6 +9,8 @@ namespace SignalRChannels.Subscriptions;
 /// included), admit within the connection's limit, then join; a failed re-authorization ends the subscription
 /// the connection had.
 /// </summary>
+// Seven dependencies: the five steps of a subscribe (registry, input, authorizer, joiner, teardown) plus metrics and
+// logging; folding any two would put two jobs in one class.
 internal sealed class SubscriptionService(
     ConnectionRegistry connections,
     ChannelInput input,
