@@ -4,11 +4,14 @@ namespace SignalRChannels.Subscriptions;
 
 /// <summary>
 /// One connection's subscriptions (with the presence member each was authorized as) and its whisper
-/// rate limiter. Methods are thread-safe.
+/// rate limiter. Methods are thread-safe; <see cref="LockAsync"/> serializes the operations that change
+/// subscriptions (subscribe, unsubscribe, revocation, disconnect), so none of them interleaves with another's
+/// awaits — a client may run several invocations at once (<c>MaximumParallelInvocationsPerClient</c>).
 /// </summary>
 internal sealed class ConnectionChannels(string connectionId, string? userId, RateLimiter whisperLimiter) : IDisposable
 {
     private readonly Dictionary<ChannelName, PresenceMember?> _channels = [];
+    private readonly SemaphoreSlim _operations = new(1, 1);
 
     public string ConnectionId { get; } = connectionId;
 
@@ -81,5 +84,18 @@ internal sealed class ConnectionChannels(string connectionId, string? userId, Ra
         }
     }
 
+    /// <summary>Waits for the connection's other subscription operations; dispose the result to let the next one run.</summary>
+    public async ValueTask<Releaser> LockAsync(CancellationToken cancellationToken = default)
+    {
+        await _operations.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new Releaser(_operations);
+    }
+
+    // The semaphore is left to the GC: an operation still queued on it when the connection closes must not fault.
     public void Dispose() => WhisperLimiter.Dispose();
+
+    public readonly struct Releaser(SemaphoreSlim semaphore) : IDisposable
+    {
+        public void Dispose() => semaphore.Release();
+    }
 }

@@ -27,7 +27,13 @@ internal sealed class ConnectionLifecycle(
             return;
         }
 
-        var subscriptions = connection.RemoveAll();
+        // After the connection's in-flight subscribe (cancelled by the close) has finished or undone itself.
+        KeyValuePair<ChannelName, PresenceMember?>[] subscriptions;
+        using (await connection.LockAsync().ConfigureAwait(false))
+        {
+            subscriptions = connection.RemoveAll();
+        }
+
         connection.Dispose();
         metrics.Disconnected();
         foreach (var (channel, _) in subscriptions)

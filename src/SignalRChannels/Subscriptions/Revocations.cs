@@ -42,6 +42,7 @@ internal sealed class Revocations(
 
         foreach (var connection in targets)
         {
+            using var operation = await connection.LockAsync().ConfigureAwait(false);
             foreach (var (channel, member) in connection.RemoveMatching(pattern))
             {
                 await teardown.EndAsync(connection.ConnectionId, channel, member).ConfigureAwait(false);

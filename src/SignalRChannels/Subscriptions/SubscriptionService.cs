@@ -27,6 +27,14 @@ internal sealed class SubscriptionService(
         ChannelInput.ValidateSince(since);
         input.ValidateEventFilter(events);
 
+        // Held through authorization too: a revocation or an unsubscribe of this connection waits for this subscribe
+        // and then applies to what it made, instead of racing it and leaving a subscription (or presence) behind.
+        using var operation = await connection.LockAsync(caller.Aborted).ConfigureAwait(false);
+        if (!connections.TryGet(caller.ConnectionId, out _))
+        {
+            throw new ChannelException(ChannelErrorCodes.Unavailable, "the connection is closing");
+        }
+
         var authorization = await authorizer.AuthorizeAsync(caller, name, caller.Aborted).ConfigureAwait(false);
         if (!authorization.IsAllowed || (name.Kind == ChannelKind.Presence && authorization.Member is null))
         {
@@ -100,6 +108,7 @@ internal sealed class SubscriptionService(
     {
         var connection = connections.Get(caller.ConnectionId);
         var name = input.ParseChannel(channel);
+        using var operation = await connection.LockAsync(caller.Aborted).ConfigureAwait(false);
         if (connection.Remove(name, out var member))
         {
             await teardown.EndAsync(caller.ConnectionId, name, member).ConfigureAwait(false);
