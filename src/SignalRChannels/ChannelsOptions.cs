@@ -44,6 +44,15 @@ public sealed class ChannelsOptions
     [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
     public TimeSpan AuthorizationTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long a channel connection may send nothing at all — no invocation, not even a SignalR ping — before the
+    /// server closes it (its presence then leaves with reason <c>disconnected</c>). SignalR's own
+    /// <c>ClientTimeoutInterval</c> starts only with a client's first ping; this bounds clients that never send one.
+    /// Clients that ping (the official ones do, every 15 seconds by default) are never affected. The default is 60 seconds.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00")]
+    public TimeSpan ClientSilenceTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>How many client events (whispers) a connection may send per <see cref="WhisperWindow"/>. The default is 10.</summary>
     [Range(1, 10_000)]
     public int WhisperPermitLimit { get; set; } = 10;

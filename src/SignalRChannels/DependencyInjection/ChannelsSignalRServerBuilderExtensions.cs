@@ -64,6 +64,7 @@ public static class ChannelsSignalRServerBuilderExtensions
         services.TryAddSingleton<ChannelQueries>();
         services.TryAddSingleton<WhisperRelay>();
         services.TryAddSingleton<ConnectionHeartbeat>();
+        services.TryAddSingleton<SilentConnectionMonitor>();
         services.TryAddSingleton<Revocations>();
         services.TryAddSingleton<IChannelSubscriptionManager>(sp => sp.GetRequiredService<Revocations>());
         services.TryAddSingleton<PublishPipeline>();
@@ -80,6 +81,7 @@ public static class ChannelsSignalRServerBuilderExtensions
         {
             services.AddHostedService<ChannelCommandListener>();
             services.AddHostedService<PresenceHeartbeatService>();
+            services.AddHostedService(sp => sp.GetRequiredService<SilentConnectionMonitor>());
             services.Configure<HubOptions>(options => options.AddFilter<ChannelHubFilter>());
         }
 

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -8,9 +9,10 @@ namespace SignalRChannels.Internal;
 /// <summary>
 /// SignalR's connection handler, registered in its place for every hub: a <see cref="ChannelHub"/> gets hub
 /// protocols that answer unbindable arguments with a coded error (<see cref="CodedErrorHubProtocol"/>); any other
-/// hub in the app gets SignalR's own resolver, untouched.
+/// hub in the app gets SignalR's own resolver, untouched. Channel connections are also watched for silence
+/// (<see cref="Heartbeat.SilentConnectionMonitor"/>).
 /// </summary>
-// Seven dependencies: exactly the constructor of SignalR's HubConnectionHandler<THub>, passed through.
+// Eight dependencies: the constructor of SignalR's HubConnectionHandler<THub>, passed through, and the silence monitor.
 internal sealed class ChannelHubConnectionHandler<THub>(
     HubLifetimeManager<THub> lifetimeManager,
     IHubProtocolResolver protocolResolver,
@@ -18,13 +20,36 @@ internal sealed class ChannelHubConnectionHandler<THub>(
     IOptions<HubOptions<THub>> hubOptions,
     ILoggerFactory loggerFactory,
     IUserIdProvider userIdProvider,
-    IServiceScopeFactory serviceScopeFactory)
+    IServiceScopeFactory serviceScopeFactory,
+    Heartbeat.SilentConnectionMonitor silenceMonitor)
     : HubConnectionHandler<THub>(
         lifetimeManager,
-        typeof(ChannelHub).IsAssignableFrom(typeof(THub)) ? new CodedErrorHubProtocolResolver(protocolResolver) : protocolResolver,
+        s_isChannelHub ? new CodedErrorHubProtocolResolver(protocolResolver) : protocolResolver,
         globalHubOptions,
         hubOptions,
         loggerFactory,
         userIdProvider,
         serviceScopeFactory)
-    where THub : Hub;
+    where THub : Hub
+{
+    private static readonly bool s_isChannelHub = typeof(ChannelHub).IsAssignableFrom(typeof(THub));
+
+    public override async Task OnConnectedAsync(ConnectionContext connection)
+    {
+        if (!s_isChannelHub)
+        {
+            await base.OnConnectedAsync(connection).ConfigureAwait(false);
+            return;
+        }
+
+        silenceMonitor.Watch(connection);
+        try
+        {
+            await base.OnConnectedAsync(connection).ConfigureAwait(false);
+        }
+        finally
+        {
+            silenceMonitor.Forget(connection);
+        }
+    }
+}
