@@ -11,8 +11,8 @@ public sealed class PresenceOptionsValidatorTests
         var options = new PresenceOptions();
 
         Assert.True(new PresenceOptionsValidator().Validate(null, options).Succeeded);
-        Assert.Equal(TimeSpan.FromSeconds(30), options.MemberTimeout);
-        Assert.Equal(TimeSpan.FromSeconds(5), options.HeartbeatInterval);
+        Assert.Equal(TimeSpan.FromSeconds(10), options.MemberTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(3), options.HeartbeatInterval);
         Assert.Equal(1024, options.MaxMemberInfoBytes);
         Assert.NotEqual(new PresenceOptions().NodeId, options.NodeId);
     }
