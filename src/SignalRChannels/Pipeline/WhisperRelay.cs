@@ -52,7 +52,8 @@ internal sealed class WhisperRelay(
         }
 
         var payload = EventPayload.FromClient(data, _options.MaxWhisperPayloadBytes, _options.MaxPayloadDepth);
-        var from = member?.Id ?? caller.UserId ?? caller.ConnectionId;
+        // Never the connection id: it is what X-Socket-ID names, so showing it would let others exclude this connection.
+        var from = member?.Id ?? caller.UserId ?? connection.Alias;
         return pipeline.PublishAsync(name, EventNames.ClientPrefix + eventName, payload, from, caller.ConnectionId, CancellationToken.None, persist: false);
     }
 }

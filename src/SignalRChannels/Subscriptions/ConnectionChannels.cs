@@ -8,7 +8,7 @@ namespace SignalRChannels.Subscriptions;
 /// subscriptions (subscribe, unsubscribe, revocation, disconnect), so none of them interleaves with another's
 /// awaits — a client may run several invocations at once (<c>MaximumParallelInvocationsPerClient</c>).
 /// </summary>
-internal sealed class ConnectionChannels(string connectionId, string? userId, RateLimiter whisperLimiter) : IDisposable
+internal sealed class ConnectionChannels(string connectionId, string? userId, string alias, RateLimiter whisperLimiter) : IDisposable
 {
     private readonly Dictionary<ChannelName, PresenceMember?> _channels = [];
     private readonly SemaphoreSlim _operations = new(1, 1);
@@ -16,6 +16,9 @@ internal sealed class ConnectionChannels(string connectionId, string? userId, Ra
     public string ConnectionId { get; } = connectionId;
 
     public string? UserId { get; } = userId;
+
+    /// <summary>What others see of an anonymous connection (whisper <c>from</c>): stable, opaque, not its connection id.</summary>
+    public string Alias { get; } = alias;
 
     public RateLimiter WhisperLimiter { get; } = whisperLimiter;
 

@@ -1,4 +1,7 @@
+using System.Buffers.Text;
 using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 
@@ -15,6 +18,9 @@ internal sealed class ConnectionRegistry(IOptions<ChannelsOptions> options)
     private readonly Dictionary<string, List<ConnectionChannels>> _byUser = new(StringComparer.Ordinal);
     private readonly ChannelsOptions _options = options.Value;
 
+    // Per process: aliases only need to be stable for the life of a connection, which lives on one node.
+    private readonly byte[] _aliasKey = RandomNumberGenerator.GetBytes(32);
+
     public int Count => _connections.Count;
 
     public ConnectionChannels Add(string connectionId, string? userId)
@@ -25,7 +31,7 @@ internal sealed class ConnectionRegistry(IOptions<ChannelsOptions> options)
             Window = _options.WhisperWindow,
             QueueLimit = 0,
         });
-        var connection = new ConnectionChannels(connectionId, userId, limiter);
+        var connection = new ConnectionChannels(connectionId, userId, AliasOf(connectionId), limiter);
         _connections[connectionId] = connection;
         if (userId is not null)
         {
@@ -41,6 +47,14 @@ internal sealed class ConnectionRegistry(IOptions<ChannelsOptions> options)
         }
 
         return connection;
+    }
+
+    /// <summary>An opaque name for an anonymous connection: a keyed hash, so the connection id cannot be derived from it.</summary>
+    private string AliasOf(string connectionId)
+    {
+        Span<byte> hash = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        HMACSHA256.HashData(_aliasKey, Encoding.UTF8.GetBytes(connectionId), hash);
+        return "anon-" + Base64Url.EncodeToString(hash[..12]);
     }
 
     public bool TryRemove(string connectionId, out ConnectionChannels connection)

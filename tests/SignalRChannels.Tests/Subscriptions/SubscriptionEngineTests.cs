@@ -122,6 +122,23 @@ public sealed class SubscriptionEngineTests
         Assert.Single(host.Connections.SubscriptionsOf("a-2"));
     }
 
+    [Fact]
+    public async Task Whisper_FromAnAnonymousSender_IsStampedWithAnAliasThatIsNotItsConnectionId()
+    {
+        var sent = new List<ChannelEvent>();
+        await using var host = new EngineHost(channels => channels.Private("chat.{id}", (ClaimsPrincipal user) => true));
+        var anonymous = host.Connect("the-secret-connection-id", userId: null);
+        await host.Subscriptions.SubscribeAsync(anonymous, "private-chat.1", null, null);
+        var alias = host.Connections.Get("the-secret-connection-id").Alias;
+
+        await host.Whispers.WhisperAsync(anonymous, "private-chat.1", "typing", null);
+
+        Assert.StartsWith("anon-", alias, StringComparison.Ordinal);
+        Assert.DoesNotContain("the-secret-connection-id", alias, StringComparison.Ordinal);
+        Assert.Equal(alias, host.Connections.Get("the-secret-connection-id").Alias);
+        Assert.NotEqual(alias, host.Connect("another", userId: null) is var other ? host.Connections.Get(other.ConnectionId).Alias : null);
+    }
+
     public enum PresenceFault
     {
         Join,
