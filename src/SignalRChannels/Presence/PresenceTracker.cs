@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
@@ -10,7 +11,8 @@ namespace SignalRChannels.Presence;
 /// <summary>
 /// Turns presence store changes into <c>member:joined</c> / <c>member:left</c> events and lifecycle hooks.
 /// The store decides, atomically and cluster-wide, whether a change is a join or a leave, so each event is
-/// raised once whichever node noticed it.
+/// raised once whichever node noticed it. A leave the store cannot take now (Redis away) is kept and applied at a
+/// later heartbeat, once the store answers again: every leave is eventually applied, whatever failed in between.
 /// </summary>
 internal sealed partial class PresenceTracker(
     IPresenceStore store,
@@ -21,6 +23,11 @@ internal sealed partial class PresenceTracker(
     ILogger<PresenceTracker> logger)
 {
     private readonly IChannelLifecycleHandler[] _handlers = handlers.ToArray();
+    private readonly ConcurrentQueue<PendingLeave> _pendingLeaves = new();
+    private readonly ConcurrentDictionary<(ChannelName Channel, string ConnectionId), PendingLeave> _pendingByEntry = new();
+
+    /// <summary>How many leaves wait for the store to answer again.</summary>
+    public int PendingLeaveCount => _pendingByEntry.Count;
 
     public IPresenceStore Store => store;
 
@@ -33,6 +40,12 @@ internal sealed partial class PresenceTracker(
             throw new ChannelException(
                 ChannelErrorCodes.PayloadTooLarge,
                 $"the member info is {infoBytes} bytes; the limit is {options.Value.MaxMemberInfoBytes}");
+        }
+
+        // A leave of this very entry still waiting from an outage must not undo the join that follows it.
+        if (_pendingByEntry.TryRemove((channel, connectionId), out var stale))
+        {
+            stale.Cancelled = true;
         }
 
         var result = await store.JoinAsync(channel, member, connectionId, cancellationToken).ConfigureAwait(false);
@@ -53,9 +66,26 @@ internal sealed partial class PresenceTracker(
         return await store.GetMembersAsync(channel, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Removes a connection's member. When the store cannot be reached, the leave is kept and retried at every
+    /// heartbeat until the store takes it (its <c>member:left</c> is raised then); the caller is not failed for it.
+    /// </summary>
     public async Task LeaveAsync(ChannelName channel, string memberId, string connectionId, string reason, CancellationToken cancellationToken)
     {
-        var result = await store.LeaveAsync(channel, memberId, connectionId, cancellationToken).ConfigureAwait(false);
+        PresenceLeaveResult result;
+        try
+        {
+            result = await store.LeaveAsync(channel, memberId, connectionId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Log.LeaveDeferred(logger, ex, channel.Value);
+            var pending = new PendingLeave(channel, memberId, connectionId, reason);
+            _pendingByEntry[(channel, connectionId)] = pending;
+            _pendingLeaves.Enqueue(pending);
+            return;
+        }
+
         await ReportLeftAsync(channel, result.MemberLeft, result.ChannelVacated, reason, cancellationToken).ConfigureAwait(false);
     }
 
@@ -71,6 +101,7 @@ internal sealed partial class PresenceTracker(
         }
         catch (Exception ex)
         {
+            // The store leave itself is kept for later by LeaveAsync; this is the member:left publish failing.
             Log.RollbackFailed(logger, ex, channel.Value);
         }
     }
@@ -79,9 +110,28 @@ internal sealed partial class PresenceTracker(
     public async Task HeartbeatAsync(CancellationToken cancellationToken)
     {
         await store.HeartbeatAsync(cancellationToken).ConfigureAwait(false);
+        await ApplyPendingLeavesAsync(cancellationToken).ConfigureAwait(false);
         foreach (var expiry in await store.SweepAsync(cancellationToken).ConfigureAwait(false))
         {
             await ReportLeftAsync(expiry.Channel, expiry.Member, expiry.ChannelVacated, "timeout", cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Applies the leaves kept from an outage, oldest first; stops at the first the store still refuses.</summary>
+    private async Task ApplyPendingLeavesAsync(CancellationToken cancellationToken)
+    {
+        while (_pendingLeaves.TryPeek(out var pending))
+        {
+            if (pending.Cancelled)
+            {
+                _pendingLeaves.TryDequeue(out _);
+                continue;
+            }
+
+            var result = await store.LeaveAsync(pending.Channel, pending.MemberId, pending.ConnectionId, cancellationToken).ConfigureAwait(false);
+            _pendingLeaves.TryDequeue(out _);
+            _pendingByEntry.TryRemove(KeyValuePair.Create((pending.Channel, pending.ConnectionId), pending));
+            await ReportLeftAsync(pending.Channel, result.MemberLeft, result.ChannelVacated, pending.Reason, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -118,10 +168,18 @@ internal sealed partial class PresenceTracker(
         }
     }
 
+    private sealed record PendingLeave(ChannelName Channel, string MemberId, string ConnectionId, string Reason)
+    {
+        public volatile bool Cancelled;
+    }
+
     private static partial class Log
     {
         [LoggerMessage(30, LogLevel.Error, "Channel lifecycle handler {Handler} threw.")]
         public static partial void HookFailed(ILogger logger, Exception exception, string handler);
+
+        [LoggerMessage(32, LogLevel.Warning, "The presence store did not take a leave of {Channel}; it is kept and applied when the store answers again.")]
+        public static partial void LeaveDeferred(ILogger logger, Exception exception, string channel);
 
         [LoggerMessage(31, LogLevel.Warning, "Undoing the presence join of a failed subscribe to {Channel} failed.")]
         public static partial void RollbackFailed(ILogger logger, Exception exception, string channel);

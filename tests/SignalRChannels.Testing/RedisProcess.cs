@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using StackExchange.Redis;
+
+namespace SignalRChannels.Testing;
+
+/// <summary>
+/// A <c>redis-server</c> process of the test's own, on its own port (never the shared one other suites use), that the
+/// test kills (SIGKILL) and restarts. With <c>persistent</c>, it keeps an append-only file fsynced on every write, so a
+/// restart comes back with the data, as a production Redis with AOF does.
+/// </summary>
+public sealed class RedisProcess : IAsyncDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("redis-test-").FullName;
+    private readonly bool _persistent;
+    private Process? _process;
+
+    private RedisProcess(int port, bool persistent)
+    {
+        Port = port;
+        _persistent = persistent;
+    }
+
+    public int Port { get; }
+
+    /// <summary>A configuration string for this server with short timeouts, so commands fail fast while it is down.</summary>
+    public string Configuration => $"127.0.0.1:{Port},connectTimeout=2000,syncTimeout=2000,asyncTimeout=2000";
+
+    public static async Task<RedisProcess> StartAsync(bool persistent = true)
+    {
+        var redis = new RedisProcess(FreePort(), persistent);
+        await redis.RestartAsync();
+        return redis;
+    }
+
+    /// <summary>Starts the process (again, on the same port and data directory) and waits until it answers PING.</summary>
+    public async Task RestartAsync()
+    {
+        var arguments = $"--port {Port} --bind 127.0.0.1 --save \"\" --dir {_directory} --logfile {Path.Combine(_directory, "redis.log")}"
+            + (_persistent ? " --appendonly yes --appendfsync always" : " --appendonly no");
+        _process = Process.Start(new ProcessStartInfo("redis-server", arguments) { UseShellExecute = false })
+            ?? throw new InvalidOperationException("redis-server did not start; install it (apt-get install -y redis-server).");
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                await using var probe = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{Port},connectTimeout=500,abortConnect=true");
+                await probe.GetDatabase().PingAsync();
+                return;
+            }
+            catch (RedisConnectionException) when (deadline.Elapsed < TimeSpan.FromSeconds(10))
+            {
+                await Task.Yield();
+            }
+        }
+    }
+
+    /// <summary>SIGKILLs the server: no shutdown, no final save.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync().DefaultTimeout();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        _process?.Dispose();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
