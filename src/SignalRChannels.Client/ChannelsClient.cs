@@ -639,7 +639,7 @@ public sealed class ChannelsClient : IAsyncDisposable
 
     /// <summary>
     /// Payloads stay <see cref="System.Text.Json.JsonElement"/> on the client (written as native MessagePack maps);
-    /// the wire types are internal, hence the resolvers that allow non-public types.
+    /// the contractless resolver that allows non-public members reads <see cref="PresenceMember"/> through its private constructor.
     /// </summary>
     private static MessagePackSerializerOptions MessagePackOptions { get; } =
         MessagePackSerializerOptions.Standard
