@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using SignalRChannels;
 using SignalRChannels.Client;
 
 namespace WorkerService;

@@ -198,7 +198,7 @@ public class ChannelSubscription
         }
     }
 
-    internal void CompleteSubscribe(SubscribeRequest request, WireSubscribeResult result)
+    internal void CompleteSubscribe(SubscribeRequest request, SubscribeResult result)
     {
         lock (_gate)
         {
@@ -258,7 +258,7 @@ public class ChannelSubscription
     /// <summary>Whether the client should (re)subscribe this channel on connect.</summary>
     internal bool WantsSubscription => _state is SubscriptionState.Subscribing or SubscriptionState.Failed;
 
-    internal void Receive(WireEvent @event)
+    internal void Receive(ChannelEvent @event)
     {
         lock (_gate)
         {
@@ -267,7 +267,7 @@ public class ChannelSubscription
                 return;
             }
 
-            if (@event.Event == ReservedEvents.Unsubscribed)
+            if (@event.Event == EventNames.Unsubscribed)
             {
                 _attempt++;
                 _state = SubscriptionState.Unsubscribed;
@@ -312,7 +312,7 @@ public class ChannelSubscription
     }
 
     /// <summary>Applies the parts of a subscription result beyond the event stream (presence members).</summary>
-    private protected virtual void OnSubscribed(WireMember[]? members)
+    private protected virtual void OnSubscribed(IReadOnlyList<PresenceMember>? members)
     {
     }
 
@@ -322,11 +322,11 @@ public class ChannelSubscription
     }
 
     /// <summary>Handles the reserved events a subclass understands; returns <see langword="false"/> for the others.</summary>
-    private protected virtual ValueTask<bool> DispatchReservedAsync(WireEvent @event, CancellationToken cancellationToken) =>
+    private protected virtual ValueTask<bool> DispatchReservedAsync(ChannelEvent @event, CancellationToken cancellationToken) =>
         ValueTask.FromResult(false);
 
     /// <summary>Runs one handler; one that throws is logged and does not stop the others.</summary>
-    private protected async ValueTask InvokeAsync(HandlerList.Handler handler, WireEvent @event, CancellationToken cancellationToken)
+    private protected async ValueTask InvokeAsync(HandlerList.Handler handler, ChannelEvent @event, CancellationToken cancellationToken)
     {
         try
         {
@@ -363,7 +363,7 @@ public class ChannelSubscription
     }
 
     /// <summary>Reads a wire event as the app's type.</summary>
-    private protected ChannelEvent<T> Typed<T>(WireEvent @event)
+    private protected ChannelEvent<T> Typed<T>(ChannelEvent @event)
     {
         T data;
         if (typeof(T) == typeof(JsonElement))
@@ -389,10 +389,10 @@ public class ChannelSubscription
             @event.From);
     }
 
-    private async Task<WireHistoryResult?> FetchHistoryAsync(StreamPosition? since, int? limit, bool? reverse, CancellationToken cancellationToken)
+    private async Task<HistoryResult?> FetchHistoryAsync(StreamPosition? since, int? limit, bool? reverse, CancellationToken cancellationToken)
     {
-        var options = new WireHistoryOptions { Since = WirePosition.From(since), Limit = limit, Reverse = reverse };
-        return await Client.InvokeChannelMethodAsync<WireHistoryResult?>(HubMethods.GetHistory, [Name, options], Name, cancellationToken)
+        var options = new HistoryOptions { Since = since, Limit = limit, Reverse = reverse };
+        return await Client.InvokeChannelMethodAsync<HistoryResult?>(ChannelHubMethods.GetHistory, [Name, options], Name, cancellationToken)
             .ConfigureAwait(false);
     }
 
@@ -427,7 +427,7 @@ public class ChannelSubscription
                 }
 
                 var name = @event.Event ?? string.Empty;
-                foreach (var handler in _handlers.For(name, includeCatchAll: !ReservedEvents.IsReserved(name)))
+                foreach (var handler in _handlers.For(name, includeCatchAll: !EventNames.IsReserved(name)))
                 {
                     await InvokeAsync(handler, @event, cancellationToken).ConfigureAwait(false);
                 }
@@ -475,11 +475,11 @@ public class ChannelSubscription
     {
         public bool CanFetch => owner.State == SubscriptionState.Subscribed && owner.Client.State == ConnectionState.Connected;
 
-        public void Deliver(WireEvent @event) => owner._queue.Writer.TryWrite(new DispatchItem.Event(@event));
+        public void Deliver(ChannelEvent @event) => owner._queue.Writer.TryWrite(new DispatchItem.Event(@event));
 
         public void Gap(GapDetectedEventArgs gap) => owner._queue.Writer.TryWrite(new DispatchItem.Gap(gap));
 
-        public Task<WireHistoryResult?> FetchHistoryAsync(StreamPosition since, int limit, CancellationToken cancellationToken) =>
+        public Task<HistoryResult?> FetchHistoryAsync(StreamPosition since, int limit, CancellationToken cancellationToken) =>
             owner.FetchHistoryAsync(since, limit, reverse: null, cancellationToken);
     }
 }

@@ -28,10 +28,10 @@ namespace SignalRChannels.Client;
 public sealed class ChannelsClient : IAsyncDisposable
 {
     /// <summary>The prefix of private channel names.</summary>
-    public const string PrivatePrefix = "private-";
+    public const string PrivatePrefix = ChannelNameRules.PrivatePrefix;
 
     /// <summary>The prefix of presence channel names.</summary>
-    public const string PresencePrefix = "presence-";
+    public const string PresencePrefix = ChannelNameRules.PresencePrefix;
 
     private readonly Dictionary<string, ChannelSubscription> _channelsByName = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ChannelSubscription> _channels = new(StringComparer.Ordinal);
@@ -67,7 +67,7 @@ public sealed class ChannelsClient : IAsyncDisposable
         TimeProvider = timeProvider ?? TimeProvider.System;
         _reconnectPipeline = BuildReconnectPipeline(options.Reconnect, TimeProvider, Logger);
         _connection = BuildConnection(options, url, LoggerFactory);
-        _connection.On<WireEvent>(WireEvent.ClientMethod, OnChannelEvent);
+        _connection.On<ChannelEvent>(ChannelHubMethods.ChannelEvent, OnChannelEvent);
         _connection.Closed += OnClosedAsync;
     }
 
@@ -187,7 +187,7 @@ public sealed class ChannelsClient : IAsyncDisposable
 
         try
         {
-            await _connection.InvokeCoreAsync(HubMethods.Unsubscribe, [fullName], cancellationToken).ConfigureAwait(false);
+            await _connection.InvokeCoreAsync(ChannelHubMethods.Unsubscribe, [fullName], cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -435,10 +435,10 @@ public sealed class ChannelsClient : IAsyncDisposable
 
     private async Task SubscribeCoreAsync(ChannelSubscription subscription, SubscribeRequest request)
     {
-        var options = request.Since is null ? null : new WireSubscribeOptions { Since = WirePosition.From(request.Since) };
+        var options = request.Since is null ? null : new SubscribeOptions { Since = request.Since };
         try
         {
-            var result = await _connection.InvokeCoreAsync<WireSubscribeResult>(HubMethods.Subscribe, [subscription.Name, options], CancellationToken.None)
+            var result = await _connection.InvokeCoreAsync<SubscribeResult>(ChannelHubMethods.Subscribe, [subscription.Name, options], CancellationToken.None)
                 .ConfigureAwait(false);
             subscription.CompleteSubscribe(request, result);
         }
@@ -457,7 +457,7 @@ public sealed class ChannelsClient : IAsyncDisposable
         }
     }
 
-    private void OnChannelEvent(WireEvent @event)
+    private void OnChannelEvent(ChannelEvent @event)
     {
         if (@event?.Channel is not { } channel || @event.Event is null)
         {
@@ -486,7 +486,7 @@ public sealed class ChannelsClient : IAsyncDisposable
     {
         try
         {
-            _serverSocketId = await _connection.InvokeCoreAsync<string?>(HubMethods.GetSocketId, [], CancellationToken.None).ConfigureAwait(false);
+            _serverSocketId = await _connection.InvokeCoreAsync<string?>(ChannelHubMethods.GetSocketId, [], CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -639,7 +639,7 @@ public sealed class ChannelsClient : IAsyncDisposable
 
     /// <summary>
     /// Payloads stay <see cref="System.Text.Json.JsonElement"/> on the client (written as native MessagePack maps);
-    /// the wire types are internal, hence the resolvers that allow non-public types.
+    /// the contractless resolver that allows non-public members reads <see cref="PresenceMember"/> through its private constructor.
     /// </summary>
     private static MessagePackSerializerOptions MessagePackOptions { get; } =
         MessagePackSerializerOptions.Standard

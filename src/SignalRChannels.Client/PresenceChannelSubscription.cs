@@ -38,13 +38,13 @@ public sealed class PresenceChannelSubscription : PrivateChannelSubscription
     /// <exception cref="ChannelException"><see cref="ChannelErrorCodes.NotSubscribed"/> before the subscription completed, …</exception>
     public async Task<IReadOnlyCollection<PresenceMember>> GetMembersAsync(CancellationToken cancellationToken = default)
     {
-        var members = await Client.InvokeChannelMethodAsync<WireMember[]?>(HubMethods.GetMembers, [Name], Name, cancellationToken)
+        var members = await Client.InvokeChannelMethodAsync<IReadOnlyList<PresenceMember>?>(ChannelHubMethods.GetMembers, [Name], Name, cancellationToken)
             .ConfigureAwait(false);
         Replace(members);
         return Members;
     }
 
-    private protected override void OnSubscribed(WireMember[]? members)
+    private protected override void OnSubscribed(IReadOnlyList<PresenceMember>? members)
     {
         Replace(members);
         base.OnSubscribed(members);
@@ -56,11 +56,11 @@ public sealed class PresenceChannelSubscription : PrivateChannelSubscription
         base.OnUnsubscribed();
     }
 
-    private protected override async ValueTask<bool> DispatchReservedAsync(WireEvent @event, CancellationToken cancellationToken)
+    private protected override async ValueTask<bool> DispatchReservedAsync(ChannelEvent @event, CancellationToken cancellationToken)
     {
         switch (@event.Event)
         {
-            case ReservedEvents.MemberJoined when ReadMember(@event.Data, out var member, out _):
+            case EventNames.MemberJoined when ReadMember(@event.Data, out var member, out _):
                 var added = false;
                 ImmutableInterlocked.Update(ref _members, members =>
                 {
@@ -71,18 +71,18 @@ public sealed class PresenceChannelSubscription : PrivateChannelSubscription
                 // The subscription result may already have listed a member whose join was in flight.
                 if (added)
                 {
-                    Raise(MemberJoined, new PresenceMemberEventArgs(member), ReservedEvents.MemberJoined);
+                    Raise(MemberJoined, new PresenceMemberEventArgs(member), EventNames.MemberJoined);
                 }
 
                 return true;
-            case ReservedEvents.MemberLeft when ReadMember(@event.Data, out var member, out var reason):
+            case EventNames.MemberLeft when ReadMember(@event.Data, out var member, out var reason):
                 if (ImmutableInterlocked.TryRemove(ref _members, member.Id, out var known))
                 {
-                    Raise(MemberLeft, new PresenceMemberLeftEventArgs(member.Info.ValueKind == JsonValueKind.Undefined ? known : member, reason ?? "left"), ReservedEvents.MemberLeft);
+                    Raise(MemberLeft, new PresenceMemberLeftEventArgs(member.Info.ValueKind == JsonValueKind.Undefined ? known : member, reason ?? "left"), EventNames.MemberLeft);
                 }
 
                 return true;
-            case ReservedEvents.MemberJoined or ReservedEvents.MemberLeft:
+            case EventNames.MemberJoined or EventNames.MemberLeft:
                 ChannelsClientLog.MalformedEvent(Client.Logger);
                 return true;
             default:
@@ -90,14 +90,14 @@ public sealed class PresenceChannelSubscription : PrivateChannelSubscription
         }
     }
 
-    private void Replace(WireMember[]? members)
+    private void Replace(IReadOnlyList<PresenceMember>? members)
     {
         var builder = ImmutableDictionary.CreateBuilder<string, PresenceMember>(StringComparer.Ordinal);
         foreach (var member in members ?? [])
         {
             if (!string.IsNullOrEmpty(member.Id))
             {
-                builder[member.Id] = new PresenceMember(member.Id, member.Info);
+                builder[member.Id] = member;
             }
         }
 

@@ -31,7 +31,7 @@ public class PrivateChannelSubscription : ChannelSubscription
     {
         ArgumentException.ThrowIfNullOrEmpty(eventName);
         var payload = System.Text.Json.JsonSerializer.SerializeToElement(data, Client.Options.SerializerOptions);
-        return Client.InvokeChannelMethodAsync<object?>(HubMethods.Whisper, [Name, eventName, payload], Name, cancellationToken);
+        return Client.InvokeChannelMethodAsync<object?>(ChannelHubMethods.Whisper, [Name, eventName, payload], Name, cancellationToken);
     }
 
     /// <summary>Calls <paramref name="handler"/> with the payload and envelope (its <see cref="ChannelEvent{T}.From"/> is the sender) of every whisper named <paramref name="eventName"/>.</summary>
@@ -67,15 +67,15 @@ public class PrivateChannelSubscription : ChannelSubscription
         });
     }
 
-    private protected override async ValueTask<bool> DispatchReservedAsync(WireEvent @event, CancellationToken cancellationToken)
+    private protected override async ValueTask<bool> DispatchReservedAsync(ChannelEvent @event, CancellationToken cancellationToken)
     {
         var name = @event.Event ?? string.Empty;
-        if (!name.StartsWith(ReservedEvents.WhisperPrefix, StringComparison.Ordinal))
+        if (!name.StartsWith(EventNames.ClientPrefix, StringComparison.Ordinal))
         {
             return await base.DispatchReservedAsync(@event, cancellationToken).ConfigureAwait(false);
         }
 
-        foreach (var handler in _whisperHandlers.For(name[ReservedEvents.WhisperPrefix.Length..], includeCatchAll: false))
+        foreach (var handler in _whisperHandlers.For(name[EventNames.ClientPrefix.Length..], includeCatchAll: false))
         {
             await InvokeAsync(handler, @event, cancellationToken).ConfigureAwait(false);
         }

@@ -143,7 +143,7 @@ public sealed class EventSequencerTests
         var sequencer = Started();
 
         Push(sequencer, 1, 3);
-        sequencer.Push(new WireEvent { Channel = "c", Event = "member:joined", Data = default });
+        sequencer.Push(new ChannelEvent { Channel = "c", Event = "member:joined", Data = default });
 
         Assert.Equal([1, null], _sink.Delivered);
     }
@@ -175,7 +175,7 @@ public sealed class EventSequencerTests
         }
     }
 
-    private static WireEvent Event(long offset, string epoch = "e1") =>
+    private static ChannelEvent Event(long offset, string epoch = "e1") =>
         new() { Channel = "c", Event = "tick", Data = JsonSerializer.SerializeToElement(offset), Offset = offset, Epoch = epoch };
 
     private sealed class FakeSink : ISequencerSink
@@ -184,7 +184,7 @@ public sealed class EventSequencerTests
 
         public List<GapDetectedEventArgs> Gaps { get; } = [];
 
-        public List<WireEvent> History { get; } = [];
+        public List<ChannelEvent> History { get; } = [];
 
         public int Fetches { get; private set; }
 
@@ -192,20 +192,20 @@ public sealed class EventSequencerTests
 
         public bool CanFetch => true;
 
-        public void Deliver(WireEvent @event) => Delivered.Add(@event.Offset);
+        public void Deliver(ChannelEvent @event) => Delivered.Add(@event.Offset);
 
         public void Gap(GapDetectedEventArgs gap) => Gaps.Add(gap);
 
-        public Task<WireHistoryResult?> FetchHistoryAsync(StreamPosition since, int limit, CancellationToken cancellationToken)
+        public Task<HistoryResult?> FetchHistoryAsync(StreamPosition since, int limit, CancellationToken cancellationToken)
         {
             Fetches++;
             if (Fail)
             {
-                return Task.FromException<WireHistoryResult?>(new ChannelException(ChannelErrorCodes.Unavailable, "down"));
+                return Task.FromException<HistoryResult?>(new ChannelException(ChannelErrorCodes.Unavailable, "down"));
             }
 
             var events = History.Where(e => e.Offset > since.Offset).OrderBy(e => e.Offset).Take(limit).ToArray();
-            return Task.FromResult<WireHistoryResult?>(new WireHistoryResult { Events = events, Position = new WirePosition { Offset = 100, Epoch = "e1" } });
+            return Task.FromResult<HistoryResult?>(new HistoryResult { Events = events, Position = new StreamPosition(100, "e1") });
         }
     }
 }

@@ -3,11 +3,11 @@ namespace SignalRChannels.Client.Internal;
 /// <summary>What a subscription's dispatch loop hands to the app, in the order it happened.</summary>
 internal abstract record DispatchItem
 {
-    public sealed record Event(WireEvent Value) : DispatchItem;
+    public sealed record Event(ChannelEvent Value) : DispatchItem;
 
     public sealed record Gap(GapDetectedEventArgs Args) : DispatchItem;
 
-    public sealed record Subscribed(SubscribedEventArgs Args, WireMember[]? Members, TaskCompletionSource Ready) : DispatchItem;
+    public sealed record Subscribed(SubscribedEventArgs Args, IReadOnlyList<PresenceMember>? Members, TaskCompletionSource Ready) : DispatchItem;
 
     public sealed record Failed(ChannelException Error, TaskCompletionSource Ready) : DispatchItem;
 

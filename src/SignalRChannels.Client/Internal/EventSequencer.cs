@@ -17,9 +17,9 @@ internal sealed class EventSequencer : IDisposable
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan _reorderWindow;
     private readonly int _maxAhead;
-    private readonly SortedDictionary<long, WireEvent> _ahead = [];
+    private readonly SortedDictionary<long, ChannelEvent> _ahead = [];
     private readonly HashSet<string> _retiredEpochs = new(StringComparer.Ordinal);
-    private List<WireEvent> _held = [];
+    private List<ChannelEvent> _held = [];
     private StreamPosition? _position;
     private bool _holding = true;
     private bool _filling;
@@ -67,7 +67,7 @@ internal sealed class EventSequencer : IDisposable
     /// <param name="recovered">Whether the server recovered every event after <paramref name="since"/>.</param>
     /// <param name="missed">The recovered events.</param>
     /// <param name="since">The position sent with the subscription, if any.</param>
-    public void Resume(StreamPosition? current, bool recovered, IReadOnlyList<WireEvent>? missed, StreamPosition? since)
+    public void Resume(StreamPosition? current, bool recovered, IReadOnlyList<ChannelEvent>? missed, StreamPosition? since)
     {
         lock (_gate)
         {
@@ -85,20 +85,20 @@ internal sealed class EventSequencer : IDisposable
                     _sink.Gap(new GapDetectedEventArgs(
                         _channel,
                         current is null || sameEpoch ? GapReason.NotRecovered : GapReason.EpochChanged,
-                        since.Epoch,
+                        since.Epoch ?? string.Empty,
                         since.Offset + 1,
                         sameEpoch ? current!.Offset : null));
                 }
 
                 if (current is not null && !sameEpoch)
                 {
-                    _retiredEpochs.Add(since.Epoch);
+                    _retiredEpochs.Add(since.Epoch ?? string.Empty);
                 }
 
                 _position = current;
             }
 
-            var pending = new List<WireEvent>((missed?.Count ?? 0) + _ahead.Count + _held.Count);
+            var pending = new List<ChannelEvent>((missed?.Count ?? 0) + _ahead.Count + _held.Count);
             if (missed is not null)
             {
                 pending.AddRange(missed);
@@ -116,7 +116,7 @@ internal sealed class EventSequencer : IDisposable
     }
 
     /// <summary>Takes one event from the connection.</summary>
-    public void Push(WireEvent @event)
+    public void Push(ChannelEvent @event)
     {
         lock (_gate)
         {
@@ -136,7 +136,7 @@ internal sealed class EventSequencer : IDisposable
         }
     }
 
-    private void PushLocked(WireEvent @event)
+    private void PushLocked(ChannelEvent @event)
     {
         if (_holding)
         {
@@ -200,7 +200,7 @@ internal sealed class EventSequencer : IDisposable
         _filling = false;
     }
 
-    private void Emit(WireEvent @event)
+    private void Emit(ChannelEvent @event)
     {
         _position = new StreamPosition(@event.Offset!.Value, _position!.Epoch);
         _sink.Deliver(@event);
@@ -243,8 +243,8 @@ internal sealed class EventSequencer : IDisposable
             Emit(@event);
         }
 
-        _sink.Gap(new GapDetectedEventArgs(_channel, GapReason.EpochChanged, previous.Epoch, _position!.Offset + 1, null));
-        _retiredEpochs.Add(previous.Epoch);
+        _sink.Gap(new GapDetectedEventArgs(_channel, GapReason.EpochChanged, previous.Epoch ?? string.Empty, _position!.Offset + 1, null));
+        _retiredEpochs.Add(previous.Epoch ?? string.Empty);
         Interrupt();
         _position = new StreamPosition(0, epoch);
     }
@@ -255,7 +255,7 @@ internal sealed class EventSequencer : IDisposable
         var position = _position!;
         if (offset > position.Offset)
         {
-            _sink.Gap(new GapDetectedEventArgs(_channel, reason, position.Epoch, position.Offset + 1, offset));
+            _sink.Gap(new GapDetectedEventArgs(_channel, reason, position.Epoch ?? string.Empty, position.Offset + 1, offset));
             _position = position with { Offset = offset };
         }
     }
@@ -306,7 +306,7 @@ internal sealed class EventSequencer : IDisposable
 
             generation = _generation;
             target = _ahead.First().Key - 1;
-            epoch = _position!.Epoch;
+            epoch = _position!.Epoch ?? string.Empty;
             _filling = true;
         }
 
@@ -329,7 +329,7 @@ internal sealed class EventSequencer : IDisposable
                 since = _position;
             }
 
-            WireHistoryResult? history;
+            HistoryResult? history;
             try
             {
                 history = await _sink.FetchHistoryAsync(since, (int)Math.Min(target - since.Offset, MaxFetch), CancellationToken.None)

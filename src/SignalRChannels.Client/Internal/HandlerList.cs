@@ -11,7 +11,7 @@ internal sealed class HandlerList
     private readonly object _gate = new();
     private ImmutableArray<Entry> _entries = [];
 
-    public delegate ValueTask Handler(WireEvent @event, CancellationToken cancellationToken);
+    public delegate ValueTask Handler(ChannelEvent @event, CancellationToken cancellationToken);
 
     public IDisposable Add(string? key, Handler handler, Action? onRemoved = null)
     {

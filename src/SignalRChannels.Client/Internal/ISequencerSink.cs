@@ -4,7 +4,7 @@ namespace SignalRChannels.Client.Internal;
 internal interface ISequencerSink
 {
     /// <summary>Hands one event to the app, in order. Called under the sequencer's lock: must not block.</summary>
-    void Deliver(WireEvent @event);
+    void Deliver(ChannelEvent @event);
 
     /// <summary>Reports events lost for good. Called under the sequencer's lock: must not block.</summary>
     void Gap(GapDetectedEventArgs gap);
@@ -13,5 +13,5 @@ internal interface ISequencerSink
     bool CanFetch { get; }
 
     /// <summary><c>GetHistory(channel, { since, limit, reverse: null })</c>.</summary>
-    Task<WireHistoryResult?> FetchHistoryAsync(StreamPosition since, int limit, CancellationToken cancellationToken);
+    Task<HistoryResult?> FetchHistoryAsync(StreamPosition since, int limit, CancellationToken cancellationToken);
 }

@@ -14,10 +14,10 @@ namespace SignalRChannels;
 public readonly struct ChannelName : IEquatable<ChannelName>
 {
     /// <summary>The prefix of private channel names.</summary>
-    public const string PrivatePrefix = "private-";
+    public const string PrivatePrefix = ChannelNameRules.PrivatePrefix;
 
     /// <summary>The prefix of presence channel names.</summary>
-    public const string PresencePrefix = "presence-";
+    public const string PresencePrefix = ChannelNameRules.PresencePrefix;
 
     /// <summary>The default maximum length of a channel name, prefix included: 200.</summary>
     public const int DefaultMaxLength = 200;
@@ -82,7 +82,7 @@ public readonly struct ChannelName : IEquatable<ChannelName>
 
         foreach (var c in value)
         {
-            if (!IsValidChar(c))
+            if (!ChannelNameRules.IsValidChar(c))
             {
                 error = "the name may only contain A-Z, a-z, 0-9 and _ - = @ , . ;";
                 return false;
@@ -124,10 +124,6 @@ public readonly struct ChannelName : IEquatable<ChannelName>
 
     /// <summary>Compares two names ordinally.</summary>
     public static bool operator !=(ChannelName left, ChannelName right) => !left.Equals(right);
-
-    internal static bool IsValidChar(char c) =>
-        c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9')
-            or '_' or '-' or '=' or '@' or ',' or '.' or ';';
 
     private static ChannelKind KindOf(string value) =>
         value.StartsWith(PrivatePrefix, StringComparison.Ordinal) ? ChannelKind.Private

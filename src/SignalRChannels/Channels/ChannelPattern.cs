@@ -95,7 +95,7 @@ public sealed class ChannelPattern
                 parts.Add(new Part(PartKind.Parameter, name));
                 i = end;
             }
-            else if (ChannelName.IsValidChar(c))
+            else if (ChannelNameRules.IsValidChar(c))
             {
                 literal.Append(c);
             }

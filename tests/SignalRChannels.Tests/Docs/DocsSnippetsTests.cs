@@ -12,7 +12,7 @@ public sealed partial class DocsSnippetsTests
     public static TheoryData<string, string, string> Snippets()
     {
         var data = new TheoryData<string, string, string>();
-        var docs = Path.Combine(RepositoryRoot(), "docs");
+        var docs = Path.Combine(RepositoryFiles.Root, "docs");
         foreach (var page in Directory.EnumerateFiles(docs, "*.md", SearchOption.AllDirectories))
         {
             foreach (Match match in SnippetReference().Matches(File.ReadAllText(page)))
@@ -36,7 +36,7 @@ public sealed partial class DocsSnippetsTests
     [MemberData(nameof(Snippets))]
     public void DocsSnippet_MatchesTheCompiledRegion(string page, string name, string path)
     {
-        var root = RepositoryRoot();
+        var root = RepositoryFiles.Root;
         var text = File.ReadAllText(Path.Combine(root, "docs", page));
         var block = Regex.Match(
             text,
@@ -56,17 +56,6 @@ public sealed partial class DocsSnippetsTests
         var lines = code.Split('\n');
         var indent = lines.Where(l => l.Trim().Length > 0).Min(l => l.Length - l.TrimStart().Length);
         return string.Join('\n', lines.Select(l => l.Length >= indent ? l[indent..] : l.TrimStart()));
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "SignalRChannels.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("SignalRChannels.sln not found above the test directory.");
     }
 
     [GeneratedRegex(@"<!-- snippet: (?<name>[\w-]+) \((?<path>[^)]+)\) -->")]

@@ -12,7 +12,7 @@ namespace SignalRChannels;
 public sealed class ChannelEvent
 {
     /// <summary>The name of the client method that receives channel events: <c>ChannelEvent</c>.</summary>
-    public const string ClientMethodName = "ChannelEvent";
+    public const string ClientMethodName = ChannelHubMethods.ChannelEvent;
 
     /// <summary>The full channel name.</summary>
     [Key("channel")]

@@ -1,6 +1,10 @@
-namespace SignalRChannels.Client;
+namespace SignalRChannels;
 
-/// <summary>The stable error codes of wire protocol v1 (see <c>docs/protocol.md</c>), plus <see cref="Unknown"/>.</summary>
+/// <summary>
+/// The stable error codes of wire protocol v1. A coded error message starts with one of these, then a colon
+/// (<c>forbidden: …</c>). <see cref="Unknown"/> is not sent by the server: clients use it for an error that
+/// carries no recognizable code.
+/// </summary>
 public static class ChannelErrorCodes
 {
     /// <summary>The channel name is not valid.</summary>
@@ -21,29 +25,40 @@ public static class ChannelErrorCodes
     /// <summary>Client events are disabled on this channel.</summary>
     public const string WhisperDisabled = "whisper_disabled";
 
-    /// <summary>A payload is larger than the server's limit.</summary>
+    /// <summary>A payload is larger than the configured limit.</summary>
     public const string PayloadTooLarge = "payload_too_large";
 
-    /// <summary>The connection sent too many client events too fast.</summary>
+    /// <summary>The connection sent too much too fast.</summary>
     public const string RateLimited = "rate_limited";
 
     /// <summary>A count limit was reached (for example subscriptions per connection).</summary>
     public const string LimitExceeded = "limit_exceeded";
 
-    /// <summary>The server (or this client, while disconnected) could not complete the request; retry later.</summary>
+    /// <summary>
+    /// A dependency (for example Redis) is unavailable, or a client could not complete the request while
+    /// disconnected; the operation may succeed later.
+    /// </summary>
     public const string Unavailable = "unavailable";
 
-    /// <summary>The error carried no protocol code (for example an app hub method threw a plain <c>HubException</c>).</summary>
+    /// <summary>
+    /// Client side only, never on the wire: the error carried no protocol code (for example an app hub method
+    /// threw a plain <c>HubException</c>).
+    /// </summary>
     public const string Unknown = "unknown";
 
-    private static readonly HashSet<string> s_known =
+    private static readonly string[] s_all =
     [
         InvalidChannel, InvalidArgument, Forbidden, NotSubscribed, NotPresence,
         WhisperDisabled, PayloadTooLarge, RateLimited, LimitExceeded, Unavailable,
     ];
 
+    private static readonly HashSet<string> s_known = new(s_all, StringComparer.Ordinal);
+
+    /// <summary>Every code of wire protocol v1 (without <see cref="Unknown"/>), in the order of <c>docs/protocol.md</c>.</summary>
+    public static IReadOnlyList<string> All { get; } = Array.AsReadOnly(s_all);
+
     /// <summary>Whether <paramref name="code"/> is one of the protocol's codes (not <see cref="Unknown"/>).</summary>
     /// <param name="code">A code.</param>
     /// <returns><see langword="true"/> for a protocol code.</returns>
-    public static bool IsKnown(string code) => s_known.Contains(code);
+    public static bool IsKnown(string? code) => code is not null && s_known.Contains(code);
 }

@@ -1,20 +1,37 @@
 using System.Buffers;
+using System.Globalization;
 using System.Text.Json;
 using MessagePack;
 using MessagePack.Formatters;
 
-namespace SignalRChannels.Client.Internal;
+namespace SignalRChannels;
 
 /// <summary>
-/// Maps a <see cref="JsonElement"/> to the equivalent MessagePack value and back, so payloads keep one
-/// representation (JSON) on the client whatever the hub protocol.
+/// Maps a <see cref="JsonElement"/> to the equivalent MessagePack value and back, so payloads keep one form (JSON)
+/// whatever the hub protocol: objects are written as maps, arrays as arrays, numbers as integers when they are
+/// integral (<see cref="long"/>, else <see cref="ulong"/>) and as doubles otherwise.
 /// </summary>
-internal sealed class JsonElementFormatter : IMessagePackFormatter<JsonElement>
+/// <remarks>
+/// Reading converts MessagePack straight to JSON. Containers may nest at most <see cref="MaxDepth"/> levels (and no
+/// deeper than the options' <see cref="MessagePackSecurity"/> allows); binary values become base64 strings,
+/// timestamps ISO 8601 strings, other extension values <c>null</c>, and non-string map keys their text.
+/// Malformed input throws <see cref="MessagePackSerializationException"/>.
+/// </remarks>
+public sealed class JsonElementFormatter : IMessagePackFormatter<JsonElement>
 {
-    public static readonly JsonElementFormatter Instance = new();
+    /// <summary>The deepest nesting of arrays and maps that <see cref="Deserialize"/> accepts: 64, the System.Text.Json default.</summary>
+    public const int MaxDepth = 64;
 
     private static readonly JsonElement s_null = JsonDocument.Parse("null").RootElement;
 
+    private JsonElementFormatter()
+    {
+    }
+
+    /// <summary>The formatter; add it to a resolver, for example with <c>CompositeResolver.Create</c>.</summary>
+    public static JsonElementFormatter Instance { get; } = new();
+
+    /// <inheritdoc />
     public void Serialize(ref MessagePackWriter writer, JsonElement value, MessagePackSerializerOptions options)
     {
         switch (value.ValueKind)
@@ -66,6 +83,7 @@ internal sealed class JsonElementFormatter : IMessagePackFormatter<JsonElement>
         }
     }
 
+    /// <inheritdoc />
     public JsonElement Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options)
     {
         if (reader.TryReadNil())
@@ -74,15 +92,23 @@ internal sealed class JsonElementFormatter : IMessagePackFormatter<JsonElement>
         }
 
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { MaxDepth = MaxDepth + 1 }))
         {
-            Write(ref reader, writer, options);
+            try
+            {
+                Write(ref reader, writer, options, depth: 0);
+            }
+            catch (ArgumentException ex)
+            {
+                // For example a non-finite double, which has no JSON form.
+                throw new MessagePackSerializationException("The value has no JSON form.", ex);
+            }
         }
 
         return JsonSerializer.Deserialize<JsonElement>(buffer.WrittenSpan);
     }
 
-    private static void Write(ref MessagePackReader reader, Utf8JsonWriter writer, MessagePackSerializerOptions options)
+    private static void Write(ref MessagePackReader reader, Utf8JsonWriter writer, MessagePackSerializerOptions options, int depth)
     {
         switch (reader.NextMessagePackType)
         {
@@ -116,11 +142,11 @@ internal sealed class JsonElementFormatter : IMessagePackFormatter<JsonElement>
                 break;
             case MessagePackType.Array:
                 var length = reader.ReadArrayHeader();
-                options.Security.DepthStep(ref reader);
+                Enter(ref reader, options, depth);
                 writer.WriteStartArray();
                 for (var i = 0; i < length; i++)
                 {
-                    Write(ref reader, writer, options);
+                    Write(ref reader, writer, options, depth + 1);
                 }
 
                 writer.WriteEndArray();
@@ -128,35 +154,55 @@ internal sealed class JsonElementFormatter : IMessagePackFormatter<JsonElement>
                 break;
             case MessagePackType.Map:
                 var count = reader.ReadMapHeader();
-                options.Security.DepthStep(ref reader);
+                Enter(ref reader, options, depth);
                 writer.WriteStartObject();
                 for (var i = 0; i < count; i++)
                 {
                     writer.WritePropertyName(ReadKey(ref reader));
-                    Write(ref reader, writer, options);
+                    Write(ref reader, writer, options, depth + 1);
                 }
 
                 writer.WriteEndObject();
                 reader.Depth--;
                 break;
+            case MessagePackType.Extension when IsTimestamp(reader):
+                writer.WriteStringValue(reader.ReadDateTime());
+                break;
             default:
-                // Extension types (timestamps and the like) have no JSON form; keep the shape valid.
+                // Other extension types have no JSON form; keep the shape valid.
                 reader.Skip();
                 writer.WriteNullValue();
                 break;
         }
     }
 
-    private static string ReadKey(ref MessagePackReader reader) => reader.NextMessagePackType switch
+    /// <summary>Containers count as levels; scalars do not.</summary>
+    private static void Enter(ref MessagePackReader reader, MessagePackSerializerOptions options, int depth)
     {
-        MessagePackType.String => reader.ReadString() ?? string.Empty,
-        MessagePackType.Integer => reader.ReadInt64().ToString(System.Globalization.CultureInfo.InvariantCulture),
-        _ => SkipKey(ref reader),
-    };
+        if (depth >= MaxDepth)
+        {
+            throw new MessagePackSerializationException($"The value is nested deeper than {MaxDepth} levels.");
+        }
 
-    private static string SkipKey(ref MessagePackReader reader)
+        options.Security.DepthStep(ref reader);
+    }
+
+    private static bool IsTimestamp(MessagePackReader peek) =>
+        peek.ReadExtensionFormatHeader().TypeCode == ReservedMessagePackExtensionTypeCode.DateTime;
+
+    private static string ReadKey(ref MessagePackReader reader)
     {
-        reader.Skip();
-        return string.Empty;
+        switch (reader.NextMessagePackType)
+        {
+            case MessagePackType.String:
+                return reader.ReadString() ?? string.Empty;
+            case MessagePackType.Integer when reader.NextCode == MessagePackCode.UInt64:
+                return reader.ReadUInt64().ToString(CultureInfo.InvariantCulture);
+            case MessagePackType.Integer:
+                return reader.ReadInt64().ToString(CultureInfo.InvariantCulture);
+            default:
+                reader.Skip();
+                return string.Empty;
+        }
     }
 }
