@@ -41,6 +41,11 @@ public static class ChannelErrorCodes
     public const string Unavailable = "unavailable";
 
     /// <summary>
+    /// The hub has no method of that name (added in protocol v1.1; older servers answered <see cref="InvalidArgument"/>).
+    /// </summary>
+    public const string UnknownMethod = "unknown_method";
+
+    /// <summary>
     /// Client side only, never on the wire: the error carried no protocol code (for example an app hub method
     /// threw a plain <c>HubException</c>).
     /// </summary>
@@ -49,7 +54,7 @@ public static class ChannelErrorCodes
     private static readonly string[] s_all =
     [
         InvalidChannel, InvalidArgument, Forbidden, NotSubscribed, NotPresence,
-        WhisperDisabled, PayloadTooLarge, RateLimited, LimitExceeded, Unavailable,
+        WhisperDisabled, PayloadTooLarge, RateLimited, LimitExceeded, Unavailable, UnknownMethod,
     ];
 
     private static readonly HashSet<string> s_known = new(s_all, StringComparer.Ordinal);

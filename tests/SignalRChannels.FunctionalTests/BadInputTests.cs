@@ -54,6 +54,20 @@ public class BadInputTests(BadInputTests.Fixture fixture) : IClassFixture<BadInp
 
     [Theory]
     [MemberData(nameof(TestMatrix.AllProtocols), MemberType = typeof(TestMatrix))]
+    public async Task UnknownMethod_FailsWithUnknownMethod(WireProtocol protocol)
+    {
+        await using var client = await fixture.Server.ConnectAsync(protocol: protocol);
+
+        var error = await HubErrors.AssertCodeAsync(
+            ChannelErrorCodes.UnknownMethod,
+            () => client.Connection.InvokeCoreAsync("Subscribee", [TestChannels.Unique(), null]).DefaultTimeout());
+
+        Assert.Contains("Subscribee", error.Message, StringComparison.Ordinal);
+        await AssertStillWorksAsync(client, "unknown method");
+    }
+
+    [Theory]
+    [MemberData(nameof(TestMatrix.AllProtocols), MemberType = typeof(TestMatrix))]
     public async Task MissingArgument_FailsWithInvalidArgument(WireProtocol protocol)
     {
         await using var client = await fixture.Server.ConnectAsync(protocol: protocol);

@@ -10,6 +10,7 @@ export type ChannelErrorCode =
   | "rate_limited"
   | "limit_exceeded"
   | "unavailable"
+  | "unknown_method"
   | "unknown";
 
 const knownCodes: ReadonlySet<string> = new Set<ChannelErrorCode>([
@@ -23,6 +24,7 @@ const knownCodes: ReadonlySet<string> = new Set<ChannelErrorCode>([
   "rate_limited",
   "limit_exceeded",
   "unavailable",
+  "unknown_method",
 ]);
 
 // The JS SignalR client reports a server HubException as

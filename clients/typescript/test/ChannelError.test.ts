@@ -27,6 +27,7 @@ describe("ChannelError", () => {
     "rate_limited",
     "limit_exceeded",
     "unavailable",
+    "unknown_method",
   ])("recognizes the code %s in a bare coded message", (code) => {
     const error = ChannelError.fromMessage(`${code}: some detail`);
 

@@ -31,11 +31,30 @@ internal sealed class CodedErrorHubProtocol(IHubProtocol inner) : IHubProtocol
 
         if (message is InvocationBindingFailureMessage failure)
         {
-            message = new InvocationBindingFailureMessage(failure.InvocationId, failure.Target, ExceptionDispatchInfo.Capture(new HubException(Detail)));
+            var error = IsKnownMethod(binder, failure.Target)
+                ? Detail
+                : $"{ChannelErrorCodes.UnknownMethod}: the hub has no method '{Truncate(failure.Target)}'";
+            message = new InvocationBindingFailureMessage(failure.InvocationId, failure.Target, ExceptionDispatchInfo.Capture(new HubException(error)));
         }
 
         return true;
     }
+
+    /// <summary>SignalR's binder throws for a method the hub does not have; a known method failed on its arguments.</summary>
+    private static bool IsKnownMethod(IInvocationBinder binder, string target)
+    {
+        try
+        {
+            binder.GetParameterTypes(target);
+            return true;
+        }
+        catch (Exception)
+        {
+            return false;
+        }
+    }
+
+    private static string Truncate(string target) => target.Length <= 64 ? target : target[..64] + "…";
 
     public void WriteMessage(HubMessage message, IBufferWriter<byte> output) => inner.WriteMessage(message, output);
 
