@@ -1,0 +1,20 @@
+using Microsoft.Extensions.Options;
+
+namespace SignalRChannels.Pusher.Internal;
+
+/// <summary>The configured apps, looked up by key (WebSocket) and by id (HTTP API).</summary>
+internal sealed class PusherApps(IOptions<PusherOptions> options)
+{
+    private readonly PusherApp[] _apps = [.. options.Value.Apps];
+
+    /// <summary>The first app: its channel names are the core's channel names.</summary>
+    public PusherApp Default => _apps[0];
+
+    public PusherApp? FindByKey(string? key) =>
+        key is null ? null : Array.Find(_apps, a => string.Equals(a.Key, key, StringComparison.Ordinal));
+
+    public PusherApp? FindById(string? id) =>
+        id is null ? null : Array.Find(_apps, a => string.Equals(a.Id, id, StringComparison.Ordinal));
+
+    public bool IsDefault(PusherApp app) => ReferenceEquals(app, _apps[0]);
+}
