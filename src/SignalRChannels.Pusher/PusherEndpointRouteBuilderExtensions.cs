@@ -37,6 +37,7 @@ public static class PusherEndpointRouteBuilderExtensions
         socket.UseWebSockets();
         socket.Run(http => PusherSocketEndpoint.HandleAsync<THub>(http, (string)http.GetRouteValue("key")!));
         group.Map("/app/{key}", socket.Build());
+        PusherHttpApi.Map(group);
         return group;
     }
 
