@@ -82,7 +82,8 @@ export async function connectEcho(url: string, options: PusherOptions = {}): Pro
     forceTLS: false,
     enabledTransports: ["ws"],
     authEndpoint: options.authEndpoint ?? `${url}/broadcasting/auth`,
-    ...(options.user === undefined ? {} : { bearerToken: `${options.user.id};${options.user.name}` }),
+    // A fresh auth object per instance: Echo writes `bearerToken` into a headers object all instances share.
+    auth: { headers: options.user === undefined ? {} : { Authorization: `Bearer ${options.user.id};${options.user.name}` } },
     Pusher: PusherJs as never,
   });
   live.add(echo);
