@@ -8,7 +8,8 @@
 //       [--pusher true [--pusher-activity-timeout-ms 120000 --pusher-pong-timeout-ms 30000]]
 //                                                     the Pusher protocol (/app/{key}, /apps/{id}/…, /broadcasting/auth):
 //                                                     apps 1 (key test-key, secret test-secret) and 2 (second-key,
-//                                                     second-secret); cache-* channels keep their last event
+//                                                     second-secret), also under /pusher; cache-* channels keep
+//                                                     their last event
 //
 // Kestrel prints "Now listening on: http://127.0.0.1:<port>" once it is bound; the tests wait for that line.
 using System.Security.Claims;
@@ -114,6 +115,7 @@ app.MapChannelHub<TestHub>("/hubs/test");
 if (builder.Configuration.GetValue<bool>("pusher"))
 {
     app.MapPusherProtocol<TestHub>();
+    app.MapPusherProtocol<TestHub>("/pusher"); // the same endpoints behind a path prefix
     app.MapPusherAuthEndpoint();
 }
 

@@ -27,7 +27,73 @@ internal static class PusherHttpApi
     {
         group.MapPost("/apps/{appId}/events", (Delegate)EventsAsync).DisableAntiforgery();
         group.MapPost("/apps/{appId}/batch_events", (Delegate)BatchEventsAsync).DisableAntiforgery();
+        group.MapGet("/apps/{appId}/channels", (Delegate)ChannelsAsync);
+        group.MapGet("/apps/{appId}/channels/{channel}", (Delegate)ChannelAsync);
+        group.MapGet("/apps/{appId}/channels/{channel}/users", (Delegate)UsersAsync);
     }
+
+    private static async Task<IResult> ChannelsAsync(HttpContext http, string appId)
+    {
+        var (request, failure) = await AuthenticateAsync(http, appId).ConfigureAwait(false);
+        request?.Body.Dispose();
+        return failure ?? NotAvailable(http);
+    }
+
+    /// <summary>Presence channels: <c>{occupied, user_count}</c>, cluster-wide from the presence store.</summary>
+    private static async Task<IResult> ChannelAsync(HttpContext http, string appId, string channel)
+    {
+        var (request, failure) = await AuthenticateAsync(http, appId).ConfigureAwait(false);
+        if (failure is not null)
+        {
+            return failure;
+        }
+
+        request!.Body.Dispose();
+        if (!TryPresenceChannel(http, request.App, channel, out var name, out var refusal))
+        {
+            return refusal ?? NotAvailable(http);
+        }
+
+        var count = await http.RequestServices.GetRequiredService<IPresenceStore>().GetMemberCountAsync(name, http.RequestAborted).ConfigureAwait(false);
+        return Results.Json(new Dictionary<string, object> { ["occupied"] = count > 0, ["user_count"] = count });
+    }
+
+    /// <summary>The users of a presence channel, cluster-wide: <c>{users: [{id}]}</c>.</summary>
+    private static async Task<IResult> UsersAsync(HttpContext http, string appId, string channel)
+    {
+        var (request, failure) = await AuthenticateAsync(http, appId).ConfigureAwait(false);
+        if (failure is not null)
+        {
+            return failure;
+        }
+
+        request!.Body.Dispose();
+        if (!TryPresenceChannel(http, request.App, channel, out var name, out var refusal))
+        {
+            return refusal ?? BadRequest(http, "users are listed for presence channels only");
+        }
+
+        var members = await http.RequestServices.GetRequiredService<IPresenceStore>().GetMembersAsync(name, http.RequestAborted).ConfigureAwait(false);
+        return Results.Json(new { users = members.Select(m => new { id = m.Id }) });
+    }
+
+    private static bool TryPresenceChannel(HttpContext http, PusherApp app, string channel, out ChannelName name, out IResult? refusal)
+    {
+        var apps = http.RequestServices.GetRequiredService<PusherApps>();
+        var maxLength = http.RequestServices.GetRequiredService<IOptions<ChannelsOptions>>().Value.MaxChannelNameLength;
+        if (!PusherChannelNames.TryToCore(app, apps.IsDefault(app), channel, maxLength, out name, out var error))
+        {
+            refusal = BadRequest(http, $"{ChannelErrorCodes.InvalidChannel}: {error}");
+            return false;
+        }
+
+        refusal = null;
+        return name.Kind == ChannelKind.Presence;
+    }
+
+    /// <summary>Occupancy of public and private channels needs a cluster-wide query of subscriptions the core does not offer yet.</summary>
+    private static IResult NotAvailable(HttpContext http) =>
+        Refuse(http, StatusCodes.Status501NotImplemented, "channel listings and occupancy are served for presence channels only (/channels/presence-…, /users)");
 
     private static async Task<IResult> EventsAsync(HttpContext http, string appId)
     {

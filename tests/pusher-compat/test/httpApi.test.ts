@@ -10,7 +10,11 @@ const unique = (base: string) => `${base}.${randomUUID().slice(0, 8)}`;
 afterEach(() => disconnectAll());
 
 /** A request signed by hand as the SDKs do, so single parts can be made wrong. */
-async function signedPost(path: string, body: string, overrides: { timestamp?: number; bodyMd5?: string; secret?: string } = {}): Promise<Response> {
+async function signedPost(
+  path: string,
+  body: string,
+  overrides: { timestamp?: number; bodyMd5?: string; secret?: string; signedPath?: string } = {},
+): Promise<Response> {
   const params: Record<string, string> = {
     auth_key: app.key,
     auth_timestamp: String(overrides.timestamp ?? Math.floor(Date.now() / 1000)),
@@ -18,7 +22,7 @@ async function signedPost(path: string, body: string, overrides: { timestamp?: n
     body_md5: overrides.bodyMd5 ?? createHash("md5").update(body).digest("hex"),
   };
   const query = Object.keys(params).sort().map((k) => `${k}=${params[k]}`).join("&");
-  const signature = createHmac("sha256", overrides.secret ?? app.secret).update(`POST\n${path}\n${query}`).digest("hex");
+  const signature = createHmac("sha256", overrides.secret ?? app.secret).update(`POST\n${overrides.signedPath ?? path}\n${query}`).digest("hex");
   return fetch(`${url}${path}?${query}&auth_signature=${signature}`, {
     method: "POST",
     headers: { "Content-Type": "application/json" },
@@ -111,5 +115,30 @@ describe("Pusher HTTP API", () => {
     await secondEvents.count(1);
     expect(firstEvents.items).toEqual([{ app: 1 }]);
     expect(secondEvents.items).toEqual([{ app: 2 }]);
+  });
+
+  it("answers presence channel queries (occupied, user_count, users) from the presence store, signed GETs", async () => {
+    const room = `presence-${unique("room")}`;
+    const echoes = await Promise.all([
+      connectEcho(url, { user: { id: "u1", name: "One" } }),
+      connectEcho(url, { user: { id: "u2", name: "Two" } }),
+    ]);
+    const here = new Recorder<unknown>();
+    echoes.forEach((echo) => echo.join(room.slice("presence-".length)).here(here.add));
+    await here.count(2);
+    const sdk = serverSdk(url);
+    const info = await (await sdk.get({ path: `/channels/${room}`, params: { info: "user_count" } })).json();
+    expect(info).toEqual({ occupied: true, user_count: 2 });
+    const users = await (await sdk.get({ path: `/channels/${room}/users` })).json();
+    expect((users as { users: { id: string }[] }).users.map((u) => u.id).sort()).toEqual(["u1", "u2"]);
+    const unsigned = await fetch(`${url}/apps/${app.id}/channels/${room}/users`);
+    expect(unsigned.status).toBe(401);
+  });
+
+  it("accepts signatures behind a path prefix, over the full path or over /apps/… (a proxy that strips the prefix)", async () => {
+    const body = JSON.stringify({ name: "m", channel: unique("news"), data: "{}" });
+    expect((await signedPost(`/pusher/apps/${app.id}/events`, body)).status).toBe(200);
+    expect((await signedPost(`/pusher/apps/${app.id}/events`, body, { signedPath: `/apps/${app.id}/events` })).status).toBe(200);
+    expect((await signedPost(`/pusher/apps/${app.id}/events`, body, { signedPath: `/other/apps/${app.id}/events` })).status).toBe(401);
   });
 });
