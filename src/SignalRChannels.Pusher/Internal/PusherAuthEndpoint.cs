@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using SignalRChannels.Authorization;
+using SignalRChannels.Subscriptions;
 
 namespace SignalRChannels.Pusher.Internal;
 
@@ -51,7 +52,9 @@ internal static class PusherAuthEndpoint
         try
         {
             var authorizer = services.GetRequiredService<ChannelAuthorizer>();
-            result = await authorizer.AuthorizeAsync(new HttpCallerContext(http, socketId!), name, http.RequestAborted).ConfigureAwait(false);
+            var hubCaller = new HttpCallerContext(http, socketId!);
+            var caller = new ChannelCaller(socketId!, hubCaller.UserIdentifier, http.User, http.RequestAborted, hubCaller);
+            result = await authorizer.AuthorizeAsync(caller, name, http.RequestAborted).ConfigureAwait(false);
         }
         catch (ChannelException ex)
         {
