@@ -33,6 +33,7 @@ internal sealed class PusherConnection : IChannelGrantFeature
     private readonly TimeSpan _hubKeepAlive;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly PusherFrameCache _frames;
 
     private readonly Channel<Outgoing> _outbox = System.Threading.Channels.Channel.CreateUnbounded<Outgoing>(
         new UnboundedChannelOptions { SingleReader = true });
@@ -54,6 +55,7 @@ internal sealed class PusherConnection : IChannelGrantFeature
         PusherApp app,
         bool isDefaultApp,
         ConnectionHandler hub,
+        PusherFrameCache frames,
         PusherOptions options,
         int maxChannelNameLength,
         TimeSpan hubKeepAlive,
@@ -65,6 +67,7 @@ internal sealed class PusherConnection : IChannelGrantFeature
         _app = app;
         _isDefaultApp = isDefaultApp;
         _hub = hub;
+        _frames = frames;
         _options = options;
         _maxChannelNameLength = maxChannelNameLength;
         _hubKeepAlive = hubKeepAlive;
@@ -521,12 +524,20 @@ internal sealed class PusherConnection : IChannelGrantFeature
 
     private void HandleHubRecord(ReadOnlySequence<byte> record)
     {
+        if (_frames.TryGet(record, out var hash, out var cached))
+        {
+            Deliver(cached!);
+            return;
+        }
+
         using var document = JsonDocument.Parse(record);
         var root = document.RootElement;
         switch (root.GetProperty("type").GetInt32())
         {
             case 1 when root.TryGetProperty("target", out var target) && target.ValueEquals(ChannelEvent.ClientMethodName):
-                HandleChannelEvent(root.GetProperty("arguments")[0]);
+                var translated = Translate(root.GetProperty("arguments")[0]);
+                _frames.Add(record, hash, translated);
+                Deliver(translated);
                 break;
             case 3:
                 var id = root.GetProperty("invocationId").GetString()!;
@@ -544,60 +555,63 @@ internal sealed class PusherConnection : IChannelGrantFeature
         }
     }
 
-    private void HandleChannelEvent(JsonElement channelEvent)
+    /// <summary>Turns a core channel event into its Pusher frame; nothing in it depends on the receiving connection.</summary>
+    private TranslatedEvent Translate(JsonElement channelEvent)
     {
         var coreName = channelEvent.GetProperty("channel").GetString()!;
-        if (!_channels.TryGetValue(coreName, out var state))
-        {
-            return;
-        }
-
+        var pusherName = PusherChannelNames.ToPusher(_app, _isDefaultApp, coreName);
         var eventName = channelEvent.GetProperty("event").GetString()!;
         var data = channelEvent.GetProperty("data");
-        HeldFrame frame;
         switch (eventName)
         {
             case EventNames.MemberJoined:
             {
                 var id = data.GetProperty("id").GetString()!;
-                if (id == state.MemberId)
-                {
-                    return;
-                }
-
-                frame = new HeldFrame(PusherFrames.Event("pusher_internal:member_added", state.PusherName, PusherFrames.MemberAdded(data)), id, IsJoin: true);
-                break;
+                return new TranslatedEvent(coreName, PusherFrames.Event("pusher_internal:member_added", pusherName, PusherFrames.MemberAdded(data)), id, IsJoin: true);
             }
 
             case EventNames.MemberLeft:
             {
                 var id = data.GetProperty("id").GetString()!;
-                if (id == state.MemberId)
-                {
-                    return;
-                }
-
-                frame = new HeldFrame(PusherFrames.Event("pusher_internal:member_removed", state.PusherName, PusherFrames.MemberRemoved(id)), id, IsJoin: false);
-                break;
+                return new TranslatedEvent(coreName, PusherFrames.Event("pusher_internal:member_removed", pusherName, PusherFrames.MemberRemoved(id)), id, IsJoin: false);
             }
 
             case EventNames.Unsubscribed:
-                // The server ended the subscription (a revocation): Pusher has no message for it, so the client
-                // simply stops receiving the channel's events.
-                _channels.TryRemove(new KeyValuePair<string, ChannelState>(coreName, state));
-                _grants.TryRemove(coreName, out _);
-                return;
+                return new TranslatedEvent(coreName, null, null, IsJoin: false);
 
             default:
-                var userId = state.Kind == ChannelKind.Presence
+                var userId = coreName.StartsWith("presence-", StringComparison.Ordinal)
                     && eventName.StartsWith(EventNames.ClientPrefix, StringComparison.Ordinal)
                     && channelEvent.TryGetProperty("from", out var from)
                         ? from.GetString()
                         : null;
-                frame = new HeldFrame(PusherFrames.Event(eventName, state.PusherName, PusherFrames.DataString(data), userId), null, IsJoin: false);
-                break;
+                return new TranslatedEvent(coreName, PusherFrames.Event(eventName, pusherName, PusherFrames.DataString(data), userId), null, IsJoin: false);
+        }
+    }
+
+    private void Deliver(TranslatedEvent translated)
+    {
+        if (!_channels.TryGetValue(translated.CoreChannel, out var state))
+        {
+            return;
         }
 
+        if (translated.Frame is null)
+        {
+            // The server ended the subscription (a revocation): Pusher has no message for it, so the client simply
+            // stops receiving the channel's events.
+            _channels.TryRemove(new KeyValuePair<string, ChannelState>(translated.CoreChannel, state));
+            _grants.TryRemove(translated.CoreChannel, out _);
+            return;
+        }
+
+        // Pusher never tells a member about its own user joining or leaving.
+        if (translated.MemberId is not null && translated.MemberId == state.MemberId)
+        {
+            return;
+        }
+
+        var frame = new HeldFrame(translated.Frame, translated.MemberId, translated.IsJoin);
         lock (state)
         {
             if (state.IsSubscribed)

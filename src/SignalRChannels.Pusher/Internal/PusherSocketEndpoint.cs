@@ -49,6 +49,7 @@ internal static class PusherSocketEndpoint
             app,
             apps.IsDefault(app),
             services.GetRequiredService<HubConnectionHandler<THub>>(),
+            apps.FramesOf(app),
             options,
             services.GetRequiredService<IOptions<ChannelsOptions>>().Value.MaxChannelNameLength,
             keepAlive,
