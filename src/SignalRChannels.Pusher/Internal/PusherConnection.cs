@@ -149,6 +149,8 @@ internal sealed class PusherConnection : IChannelGrantFeature
             }
 
             FailPending();
+            _receiveAbort.Dispose();
+            _stopping.Dispose();
             PusherLog.Disconnected(_logger, SocketId);
         }
     }
