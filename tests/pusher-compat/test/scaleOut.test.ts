@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { presenceArgs } from "./support/globalSetup.js";
-import { Recorder, connectEcho, disconnectAll, serverSdk } from "./support/clients.js";
+import { Recorder, connectEcho, connectPusher, disconnectAll, serverSdk } from "./support/clients.js";
 import { startPusherNode } from "./support/servers.js";
 
 const nodes = inject("nodes");
@@ -70,6 +70,24 @@ describe("Pusher clients on two nodes of one Redis cluster", () => {
     } finally {
       if (!killed) {
         await nodeC.stop();
+      }
+    }
+  });
+
+  it("closes Pusher sockets with 4200 (reconnect now) when a node shuts down, so clients move to another node", async () => {
+    const draining = await startPusherNode({ name: "drain", redis: nodes.redis, prefix: nodes.prefix, extraArgs: presenceArgs });
+    let stopped = false;
+    try {
+      const pusher = await connectPusher(draining.url);
+      const codes = new Recorder<number>();
+      pusher.connection.bind("error", (e: { data?: { code?: number } }) => e.data?.code !== undefined && codes.add(e.data.code));
+      await draining.stop();
+      stopped = true;
+      expect((await codes.count(1))[0]).toBe(4200);
+      pusher.disconnect();
+    } finally {
+      if (!stopped) {
+        await draining.stop();
       }
     }
   });
