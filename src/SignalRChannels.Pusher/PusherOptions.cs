@@ -27,6 +27,9 @@ public sealed class PusherOptions
     /// <summary>How far the <c>auth_timestamp</c> of an HTTP API request may be from the server clock. The default is 600 seconds (Pusher's).</summary>
     public TimeSpan TimestampTolerance { get; set; } = TimeSpan.FromSeconds(600);
 
-    /// <summary>The most events a client's outgoing queue may hold before the server closes it as too slow (4100). The default is 10,000.</summary>
-    public int MaxQueuedMessages { get; set; } = 10_000;
+    /// <summary>
+    /// The most bytes a client's outgoing queue may hold before the server closes it as too slow to keep up (4100,
+    /// reconnect after a delay). The default is 1 MiB.
+    /// </summary>
+    public long MaxQueuedBytes { get; set; } = 1024 * 1024;
 }

@@ -46,7 +46,7 @@ internal sealed class PusherConnection : IChannelGrantFeature
     private PipeWriter? _toHub;
     private long _invocationId;
     private long _lastReceived;
-    private int _queued;
+    private long _queuedBytes;
     private int _closeRequested;
 
     public PusherConnection(
@@ -759,16 +759,16 @@ internal sealed class PusherConnection : IChannelGrantFeature
 
     private void Enqueue(byte[] frame)
     {
-        if (Interlocked.Increment(ref _queued) > _options.MaxQueuedMessages)
+        if (Interlocked.Add(ref _queuedBytes, frame.Length) > _options.MaxQueuedBytes)
         {
-            Interlocked.Decrement(ref _queued);
+            Interlocked.Add(ref _queuedBytes, -frame.Length);
             RequestClose(4100, "The client is too slow to receive its messages; reconnect later");
             return;
         }
 
         if (!_outbox.Writer.TryWrite(new Outgoing(frame, 0, null)))
         {
-            Interlocked.Decrement(ref _queued);
+            Interlocked.Add(ref _queuedBytes, -frame.Length);
         }
     }
 
@@ -811,7 +811,7 @@ internal sealed class PusherConnection : IChannelGrantFeature
                 return;
             }
 
-            Interlocked.Decrement(ref _queued);
+            Interlocked.Add(ref _queuedBytes, -item.Frame.Length);
             if (_socket.State != WebSocketState.Open)
             {
                 continue;

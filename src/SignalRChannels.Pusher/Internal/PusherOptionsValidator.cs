@@ -47,9 +47,9 @@ internal sealed class PusherOptionsValidator : IValidateOptions<PusherOptions>
             failures.Add("PusherOptions.ActivityTimeout must be at least 1 second and PongTimeout positive.");
         }
 
-        if (options.MaxMessageBytes < 1024 || options.MaxQueuedMessages < 1 || options.TimestampTolerance <= TimeSpan.Zero)
+        if (options.MaxMessageBytes < 1024 || options.MaxQueuedBytes < 64 * 1024 || options.TimestampTolerance <= TimeSpan.Zero)
         {
-            failures.Add("PusherOptions.MaxMessageBytes must be at least 1024, MaxQueuedMessages and TimestampTolerance positive.");
+            failures.Add("PusherOptions.MaxMessageBytes must be at least 1 KiB, MaxQueuedBytes at least 64 KiB, TimestampTolerance positive.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -1,6 +1,7 @@
 // Protocol 7 details that steer pusher-js, seen on a bare WebSocket.
 import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, inject, it } from "vitest";
+import { publish } from "../../../clients/typescript/test/integration/support/harness.js";
 import { RawSocket, disconnectAll, serverSdk } from "./support/clients.js";
 
 const nodes = inject("nodes");
@@ -110,5 +111,22 @@ describe("Pusher protocol endpoint", () => {
     socket.send("client-typing", {}, channel);
     socket.send("client-typing", {}, "private-not-subscribed");
     await socket.frames.until((f) => f.filter((x) => x.event === "pusher:error").length >= 2, "two errors");
+  });
+
+  it("closes a client that does not read fast enough with 4100 (reconnect later) instead of queueing without bound", async () => {
+    const socket = RawSocket.open(nodes.memory);
+    await socket.socketId();
+    const channel = unique("firehose");
+    socket.send("pusher:subscribe", { channel });
+    await socket.next("pusher_internal:subscription_succeeded", channel);
+    // Stop reading: the server's sends back up into its per-socket queue.
+    const tcp = (socket.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+    tcp.pause();
+    const big = { blob: "x".repeat(60_000) };
+    for (let i = 0; i < 120; i++) {
+      await publish(nodes.memory, channel, "big", big);
+    }
+    tcp.resume();
+    expect((await socket.closed).code).toBe(4100);
   });
 });
