@@ -5,6 +5,11 @@
 //       [--client-bundle path/to/signalr-channels.js] served, with its directory, under /lib/
 //       [--presence-heartbeat-ms 500 --presence-timeout-ms 3000]
 //       [--exit-with-stdin true]                      stop when the parent closes stdin (or dies)
+//       [--pusher true [--pusher-activity-timeout-ms 120000 --pusher-pong-timeout-ms 30000]]
+//                                                     the Pusher protocol (/app/{key}, /apps/{id}/…, /broadcasting/auth):
+//                                                     apps 1 (key test-key, secret test-secret) and 2 (second-key,
+//                                                     second-secret), also under /pusher; cache-* channels keep
+//                                                     their last event
 //
 // Kestrel prints "Now listening on: http://127.0.0.1:<port>" once it is bound; the tests wait for that line.
 using System.Security.Claims;
@@ -13,6 +18,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.FileProviders;
 using SignalRChannels;
+using SignalRChannels.Pusher;
 using SignalRChannels.TestServer;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -42,7 +48,32 @@ var channels = builder.Services.AddSignalR()
         // Covers history.x, private-history.x and presence-history.x.
         channels.History("history.*", size: 1000, ttl: TimeSpan.FromMinutes(10));
         channels.Private("history.{id}", (ClaimsPrincipal user) => user.Identity?.IsAuthenticated == true);
+        if (builder.Configuration.GetValue<bool>("pusher"))
+        {
+            // Pusher cache channels (cache-x, private-cache-x, presence-cache-x) answer a subscribe with their last event.
+            channels.History("cache-*", size: 1, ttl: TimeSpan.FromMinutes(10));
+            channels.Private("cache-{id}", (ClaimsPrincipal user) => user.Identity?.IsAuthenticated == true);
+            channels.Private("encrypted-{id}", (ClaimsPrincipal user) => user.Identity?.IsAuthenticated == true);
+        }
     });
+
+if (builder.Configuration.GetValue<bool>("pusher"))
+{
+    channels.AddPusherProtocol(o =>
+    {
+        o.Apps.Add(new PusherApp { Id = "1", Key = "test-key", Secret = "test-secret", EncryptionMasterKeyBase64 = Convert.ToBase64String(new byte[32].Select((_, i) => (byte)i).ToArray()) });
+        o.Apps.Add(new PusherApp { Id = "2", Key = "second-key", Secret = "second-secret" });
+        if (builder.Configuration.GetValue<int?>("pusher-activity-timeout-ms") is { } activity)
+        {
+            o.ActivityTimeout = TimeSpan.FromMilliseconds(activity);
+        }
+
+        if (builder.Configuration.GetValue<int?>("pusher-pong-timeout-ms") is { } pong)
+        {
+            o.PongTimeout = TimeSpan.FromMilliseconds(pong);
+        }
+    });
+}
 
 if (builder.Configuration["redis"] is { Length: > 0 } redis)
 {
@@ -81,6 +112,12 @@ app.UseAuthentication();
 app.UseAuthorization();
 
 app.MapChannelHub<TestHub>("/hubs/test");
+if (builder.Configuration.GetValue<bool>("pusher"))
+{
+    app.MapPusherProtocol<TestHub>();
+    app.MapPusherProtocol<TestHub>("/pusher"); // the same endpoints behind a path prefix
+    app.MapPusherAuthEndpoint();
+}
 
 // An app's own HTTP API: publishes the JSON body, leaving out the connection named by X-Socket-ID (toOthers).
 app.MapPost("/publish/{channel}/{eventName}", async (

@@ -22,6 +22,12 @@ internal sealed partial class ChannelAuthorizer(
 
     public async ValueTask<ChannelAuthorizationResult> AuthorizeAsync(ChannelCaller caller, ChannelName channel, CancellationToken cancellationToken)
     {
+        // A protocol gateway (the Pusher endpoint) that verified the subscription itself grants it through a feature.
+        if (caller.Hub?.Features.Get<IChannelGrantFeature>() is { } grants && grants.TryGetGrant(channel, out var granted))
+        {
+            return ChannelAuthorizationResult.Allowed(granted);
+        }
+
         var route = registry.FindRoute(channel, out var values);
         if (route is null)
         {
