@@ -24,7 +24,20 @@ internal sealed class ChannelBroadcaster(
         }
 
         var payload = EventPayload.FromServer(data, jsonOptions.Value.PayloadSerializerOptions, _options.MaxPayloadBytes);
-        return pipeline.PublishAsync(name, eventName, payload, from: null, toOthers, cancellationToken);
+        return PublishAsync(name, eventName, payload, toOthers, cancellationToken);
+    }
+
+    /// <summary>A publish the store or the backplane refused is a coded <c>unavailable</c>, never a raw driver exception.</summary>
+    private async Task PublishAsync(ChannelName name, string eventName, System.Text.Json.JsonElement payload, string? toOthers, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await pipeline.PublishAsync(name, eventName, payload, from: null, toOthers, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not ChannelException && !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            throw new ChannelException(ChannelErrorCodes.Unavailable, $"'{name.Value}': the event was not accepted (the store or the backplane is unavailable); publish it again");
+        }
     }
 
     public ChannelTarget Channel(string channel) => new(this, channel, excludedConnectionId: null);

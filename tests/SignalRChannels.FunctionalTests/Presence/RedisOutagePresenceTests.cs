@@ -62,6 +62,24 @@ public sealed class RedisOutagePresenceTests
         await unsubscribes.DisposeAsync();
     }
 
+    [Fact]
+    public async Task HistoryPublish_WhileRedisIsDown_IsRefusedWithUnavailable_NeverADriverException()
+    {
+        await using var redis = await RedisProcess.StartAsync(persistent: false);
+        await using var node = await ChannelsTestServer.StartAsync(new ChannelsTestServerOptions
+        {
+            RedisConfiguration = redis.Configuration,
+            Channels = channels => channels.History("log.*", size: 10, ttl: TimeSpan.FromMinutes(1)),
+        });
+        await node.Broadcaster.PublishAsync("log.1", "line", new { n = 1 }).DefaultTimeout();
+
+        await redis.KillAsync();
+        var refused = await Assert.ThrowsAsync<ChannelException>(() => node.Broadcaster.PublishAsync("log.1", "line", new { n = 2 }).DefaultTimeout());
+
+        Assert.Equal(ChannelErrorCodes.Unavailable, refused.Code);
+        Assert.DoesNotContain("Redis", refused.Message, StringComparison.Ordinal);
+    }
+
     private static Task<ChannelsTestServer> StartNodeAsync(RedisProcess redis, string prefix) => ChannelsTestServer.StartAsync(new ChannelsTestServerOptions
     {
         RedisConfiguration = redis.Configuration,
