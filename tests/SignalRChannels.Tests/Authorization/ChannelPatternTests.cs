@@ -69,6 +69,8 @@ public class ChannelPatternTests
     [InlineData("orders.*", "presence-orders.1", true)]
     [InlineData("orders.*", "orders", false)]
     [InlineData("orders.*", "ordersx", false)]
+    [InlineData("orders.*", "orders.", false)]
+    [InlineData("*.shipped", ".shipped", false)]
     [InlineData("orders.*", "xorders.1", false)]
     [InlineData("*", "anything.at.all", true)]
     [InlineData("*", "private-x", true)]
