@@ -117,8 +117,8 @@ public sealed class PublicChannelAuthorizationTests(RedisFixture redis) : IClass
         }
 
         public bool IsSubscribed(ChannelsTestClient client, string channel) =>
-            Subscriber.Services.GetRequiredService<SignalRChannels.Internal.ChannelSubscriptions>()
-                .IsSubscribed(client.ConnectionId, ChannelName.Parse(channel));
+            Subscriber.Services.GetRequiredService<SignalRChannels.Subscriptions.ConnectionRegistry>()
+                .SubscriptionsOf(client.ConnectionId).Contains(ChannelName.Parse(channel));
 
         public async ValueTask DisposeAsync()
         {

@@ -1,8 +1,7 @@
 using System.Security.Claims;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 using SignalRChannels.Authorization;
+using SignalRChannels.Subscriptions;
 
 namespace SignalRChannels.Tests.Authorization;
 
@@ -194,29 +193,13 @@ public class ChannelAuthorizerTests
         ClaimsPrincipal user,
         string channel,
         CancellationToken cancellationToken = default) =>
-        await authorizer.AuthorizeAsync(new Caller(user), ChannelName.Parse(channel), cancellationToken);
+        await authorizer.AuthorizeAsync(
+            new ChannelCaller("connection-1", user.FindFirstValue(ClaimTypes.NameIdentifier), user, CancellationToken.None),
+            ChannelName.Parse(channel),
+            cancellationToken);
 
     private static ClaimsPrincipal User(string id, params string[] roles) =>
         new(new ClaimsIdentity(
             [new Claim(ClaimTypes.NameIdentifier, id), .. roles.Select(role => new Claim(ClaimTypes.Role, role))],
             "Test"));
-
-    private sealed class Caller(ClaimsPrincipal user) : HubCallerContext
-    {
-        public override string ConnectionId => "connection-1";
-
-        public override string? UserIdentifier => User?.FindFirstValue(ClaimTypes.NameIdentifier);
-
-        public override ClaimsPrincipal? User => user;
-
-        public override IDictionary<object, object?> Items { get; } = new Dictionary<object, object?>();
-
-        public override IFeatureCollection Features { get; } = new FeatureCollection();
-
-        public override CancellationToken ConnectionAborted => CancellationToken.None;
-
-        public override void Abort()
-        {
-        }
-    }
 }

@@ -87,18 +87,19 @@ public class InMemoryPresenceStoreEdgeTests
         var first = new PresenceOptions();
         var second = new PresenceOptions();
 
-        Assert.Same(first, PresenceOptionsValidator.EnsureValid(first));
+        Assert.Same(first, PresenceOptionsValidator.ThrowIfInvalid(first));
         Assert.NotEqual(first.NodeId, second.NodeId);
     }
 
     [Fact]
     public void NodeId_OfTheMaximumLength_IsValid_AndOneCharacterMore_IsNot()
     {
-        var longest = new PresenceOptions { NodeId = new string('n', PresenceOptionsValidator.MaxNodeIdLength) };
-        var tooLong = new PresenceOptions { NodeId = new string('n', PresenceOptionsValidator.MaxNodeIdLength + 1) };
+        const int MaxNodeIdLength = 128; // documented on PresenceOptions.NodeId
+        var longest = new PresenceOptions { NodeId = new string('n', MaxNodeIdLength) };
+        var tooLong = new PresenceOptions { NodeId = new string('n', MaxNodeIdLength + 1) };
 
-        PresenceOptionsValidator.EnsureValid(longest);
-        Assert.ThrowsAny<Exception>(() => PresenceOptionsValidator.EnsureValid(tooLong));
+        PresenceOptionsValidator.ThrowIfInvalid(longest);
+        Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => PresenceOptionsValidator.ThrowIfInvalid(tooLong));
     }
 
     private InMemoryPresenceStore Node(string nodeId, int maxMemberInfoBytes = 1024) =>
