@@ -44,6 +44,7 @@ public class ChannelPatternTests
     [InlineData("orders.{orderId}", "order.1")]
     [InlineData("items.{id}x", "items.x")]
     [InlineData("items.{id}x", "items.1.x")]
+    [InlineData("{id}", ".x")]
     public void Parameter_DoesNotMatchEmptyOrDottedOrDifferentLiterals(string pattern, string channel)
     {
         Assert.False(ChannelPattern.Parse(pattern).TryMatch(ChannelName.Parse(channel), out var values));
