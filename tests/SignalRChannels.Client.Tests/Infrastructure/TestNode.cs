@@ -45,10 +45,16 @@ public sealed class TestNode : IAsyncDisposable
 
     /// <param name="redisPrefix">With Redis scale-out under this prefix (nodes with one prefix form one cluster); null for a single in-memory node.</param>
     /// <param name="configure">Changes channel options.</param>
-    public static async Task<TestNode> StartAsync(string? redisPrefix = null, Action<ChannelsOptions>? configure = null)
+    /// <param name="restartOf">The hub URL of a stopped node to start again on its port (its in-memory state is gone); null for a free port.</param>
+    /// <param name="closed">Starts with <see cref="Closed"/> set, so no client gets in before the test opens it.</param>
+    public static async Task<TestNode> StartAsync(
+        string? redisPrefix = null,
+        Action<ChannelsOptions>? configure = null,
+        Uri? restartOf = null,
+        bool closed = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls(restartOf is null ? "http://127.0.0.1:0" : $"http://127.0.0.1:{restartOf.Port}");
         builder.Logging.ClearProviders();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(3));
         builder.Services.AddSingleton<ConnectionRegistry>();
@@ -81,7 +87,7 @@ public sealed class TestNode : IAsyncDisposable
         TestNode? node = null;
         app.Use((context, next) =>
         {
-            if (node is { Closed: true } && context.Request.Path.StartsWithSegments(HubPath))
+            if ((node?.Closed ?? closed) && context.Request.Path.StartsWithSegments(HubPath))
             {
                 context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
                 return Task.CompletedTask;
@@ -94,7 +100,7 @@ public sealed class TestNode : IAsyncDisposable
         app.MapChannelHub<ClientTestHub>(HubPath);
         await app.StartAsync().DefaultTimeout();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
-        node = new TestNode(app, new Uri(address));
+        node = new TestNode(app, new Uri(address)) { Closed = closed };
         return node;
     }
 

@@ -103,6 +103,57 @@ public sealed class HistoryTests(RedisFixture redis) : IClassFixture<RedisFixtur
         Assert.Empty(result.Missed!);
     }
 
+    [Theory]
+    [MemberData(nameof(TestMatrix.AllProtocols), MemberType = typeof(TestMatrix))]
+    public async Task Resubscribe_WithAnUnknownEpoch_OnTheDefaultStore_IsNotRecovered_AndReplaysNothing(WireProtocol protocol)
+    {
+        await using var server = await StartAsync(useRedis: false);
+        const string Channel = "history.unknown-epoch";
+        var first = await server.ConnectAsync(protocol: protocol);
+        var epoch = (await first.SubscribeAsync(Channel)).Position!.Epoch;
+        await PublishTicksAsync(server, Channel, 5);
+
+        // Offsets 3 to 5 exist in the real epoch: a store that ignored the epoch would replay them as recovered.
+        var other = await server.ConnectAsync(protocol: protocol);
+        var result = await other.SubscribeAsync(Channel, new { since = new { offset = 2L, epoch = "not-an-epoch-of-this-stream" }, events = (string[]?)null });
+
+        Assert.False(result.Recovered);
+        Assert.Empty(result.Missed!);
+        Assert.Equal(5, result.Position!.Offset);
+        Assert.Equal(epoch, result.Position.Epoch);
+        await AssertNextIsLiveTickAsync(server, other, Channel, offset: 6);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestMatrix.AllProtocols), MemberType = typeof(TestMatrix))]
+    public async Task Resubscribe_WithTheEpochOfARestartedNode_OnTheDefaultStore_IsNotRecovered_AndReplaysNothing(WireProtocol protocol)
+    {
+        const string Channel = "history.restarted";
+        ReceivedEvent stale;
+        await using (var before = await StartAsync(useRedis: false))
+        {
+            var client = await before.ConnectAsync(protocol: protocol);
+            await client.SubscribeAsync(Channel);
+            await PublishTicksAsync(before, Channel, 3);
+            await client.AssertNextEventAsync(Channel, "tick");
+            await client.AssertNextEventAsync(Channel, "tick");
+            stale = await client.AssertNextEventAsync(Channel, "tick");
+            Assert.Equal(3, stale.Offset);
+        }
+
+        // The node restarted: its in-memory history is gone and the channel's new stream already has offsets 1 to 5.
+        await using var after = await StartAsync(useRedis: false);
+        await PublishTicksAsync(after, Channel, 5);
+        var resubscribing = await after.ConnectAsync(protocol: protocol);
+        var result = await resubscribing.SubscribeAsync(Channel, new { since = new { offset = 2L, epoch = stale.Epoch }, events = (string[]?)null });
+
+        Assert.False(result.Recovered);
+        Assert.Empty(result.Missed!);
+        Assert.Equal(5, result.Position!.Offset);
+        Assert.NotEqual(stale.Epoch, result.Position.Epoch);
+        await AssertNextIsLiveTickAsync(after, resubscribing, Channel, offset: 6);
+    }
+
     [Fact]
     public async Task Resubscribe_AfterRedisWasFlushed_IsNotRecovered_AndReportsANewEpoch()
     {
@@ -233,6 +284,23 @@ public sealed class HistoryTests(RedisFixture redis) : IClassFixture<RedisFixtur
         var received = await client.AssertNextEventAsync("plain.channel", "tick");
         Assert.Null(received.Offset);
         Assert.Null(received.Epoch);
+    }
+
+    private static async Task PublishTicksAsync(ChannelsTestServer server, string channel, int count)
+    {
+        for (var i = 1; i <= count; i++)
+        {
+            await server.Broadcaster.PublishAsync(channel, "tick", new { i }).DefaultTimeout();
+        }
+    }
+
+    /// <summary>Publishes one more tick: a replay the subscribe result did not announce would arrive before it.</summary>
+    private static async Task AssertNextIsLiveTickAsync(ChannelsTestServer server, ChannelsTestClient client, string channel, long offset)
+    {
+        await server.Broadcaster.PublishAsync(channel, "tick", new { live = true }).DefaultTimeout();
+        var next = await client.AssertNextEventAsync(channel, "tick");
+        Assert.Equal(offset, next.Offset);
+        Assert.Equal("""{"live":true}""", next.DataJson());
     }
 
     public sealed class HistoryPage

@@ -13,13 +13,18 @@ public sealed class PresenceTests(RedisFixture redis) : IClassFixture<RedisFixtu
     private static readonly TestUser Alice = new("alice", "Alice");
     private static readonly TestUser Bob = new("bob", "Bob");
 
-    private static ChannelsTestServerOptions Options(string? redisConfiguration, string? prefix, LifecycleCounter? counter = null) => new()
+    private static ChannelsTestServerOptions Options(
+        string? redisConfiguration,
+        string? prefix,
+        LifecycleCounter? counter = null,
+        ServerDisconnects? disconnects = null) => new()
     {
         RedisConfiguration = redisConfiguration,
         RedisPrefix = prefix,
         ConfigureBuilder = builder =>
         {
             TestAuthenticationHandler.AddTo(builder);
+            disconnects?.AddTo(builder);
             if (counter is not null)
             {
                 builder.Services.AddSingleton<IChannelLifecycleHandler>(counter);
@@ -38,8 +43,9 @@ public sealed class PresenceTests(RedisFixture redis) : IClassFixture<RedisFixtu
     public async Task OneUserWithThreeConnections_RaisesOneJoinedAndOneLeft(bool twoNodesOnRedis)
     {
         var prefix = RedisFixture.NewPrefix();
-        await using var nodeA = await ChannelsTestServer.StartAsync(Options(twoNodesOnRedis ? redis.Configuration : null, prefix));
-        await using var nodeB = twoNodesOnRedis ? await ChannelsTestServer.StartAsync(Options(redis.Configuration, prefix)) : null;
+        var disconnects = new ServerDisconnects();
+        await using var nodeA = await ChannelsTestServer.StartAsync(Options(twoNodesOnRedis ? redis.Configuration : null, prefix, disconnects: disconnects));
+        await using var nodeB = twoNodesOnRedis ? await ChannelsTestServer.StartAsync(Options(redis.Configuration, prefix, disconnects: disconnects)) : null;
         var other = nodeB ?? nodeA;
 
         var bob = await nodeA.ConnectAsync(accessToken: Bob.Token);
@@ -59,8 +65,12 @@ public sealed class PresenceTests(RedisFixture redis) : IClassFixture<RedisFixtu
         Assert.Equal(2, CountOf("\"id\":", WireData.ToJson(third.Members)));
         await AssertNextIsMarkerAsync(nodeA, bob);
 
+        var (tab1Id, tab3Id) = (tab1.ConnectionId, tab3.ConnectionId);
         await tab1.DisposeAsync();
         await tab3.DisposeAsync();
+        // Only once the servers have run both teardowns is a premature member:left sure to come before the marker.
+        await disconnects.ProcessedAsync(tab1Id);
+        await disconnects.ProcessedAsync(tab3Id);
         await AssertNextIsMarkerAsync(nodeA, bob);
 
         await tab2.DisposeAsync();

@@ -44,6 +44,7 @@ public class ChannelPatternTests
     [InlineData("orders.{orderId}", "order.1")]
     [InlineData("items.{id}x", "items.x")]
     [InlineData("items.{id}x", "items.1.x")]
+    [InlineData("{id}", ".x")]
     public void Parameter_DoesNotMatchEmptyOrDottedOrDifferentLiterals(string pattern, string channel)
     {
         Assert.False(ChannelPattern.Parse(pattern).TryMatch(ChannelName.Parse(channel), out var values));
@@ -69,6 +70,8 @@ public class ChannelPatternTests
     [InlineData("orders.*", "presence-orders.1", true)]
     [InlineData("orders.*", "orders", false)]
     [InlineData("orders.*", "ordersx", false)]
+    [InlineData("orders.*", "orders.", false)]
+    [InlineData("*.shipped", ".shipped", false)]
     [InlineData("orders.*", "xorders.1", false)]
     [InlineData("*", "anything.at.all", true)]
     [InlineData("*", "private-x", true)]

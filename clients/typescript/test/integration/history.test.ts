@@ -11,6 +11,7 @@ import {
   uniqueName,
   type Protocol,
 } from "./support/harness.js";
+import { startTestServer } from "./support/testServer.js";
 
 const { memory, redisA, redisB } = inject("servers");
 
@@ -255,4 +256,46 @@ describe("recovery beyond the server's replay cap", () => {
     expect(reported.filter((o) => delivered.includes(o))).toEqual([]);
     expect([...delivered, ...reported].sort((a, b) => a - b)).toEqual(range(1, 356));
   });
+});
+
+describe.each<Protocol>(["json", "messagepack"])("a node restart that loses the in-memory history, over %s", (protocol) => {
+  it("is not recovered: the lost offsets of the old epoch are reported as a gap, then the new stream is delivered", async () => {
+    let node = await startTestServer({ name: "restarting" });
+    try {
+      const name = uniqueName("history");
+      const { client } = await connect(node.url, { protocol, start: false, reconnect: { delaysMs: [100], jitter: 0 } });
+      const offsets = new Recorder<number>();
+      const gaps = new Recorder<GapInfo>();
+      const subscriptions = new Recorder<SubscribedInfo>();
+      const channel = client
+        .channel<TickEvents>(name)
+        .listen("tick", (_, event) => offsets.add(event.offset!))
+        .subscribed(subscriptions.add)
+        .onGap(gaps.add);
+      await client.start();
+      await publishMany(node.url, name, "tick", 3, 1);
+      await offsets.count(3, "the first 3 events");
+      const oldEpoch = channel.position!.epoch;
+
+      // The node comes back on its port as a new process: the channel's stream starts over under a new epoch.
+      const reconnecting = stateReached(client, "reconnecting");
+      await node.stop();
+      await reconnecting;
+      node = await startTestServer({ name: "restarting", extraArgs: ["--urls", `http://127.0.0.1:${new URL(node.url).port}`] });
+      // The old node may take the client back while it shuts down; the resubscription that counts is the new node's.
+      const isOnNewNode = (s: SubscribedInfo) => s.position?.epoch !== oldEpoch;
+      const subscribed = await subscriptions.until((all) => all.some(isOnNewNode), "the resubscription on the new node");
+      const onNewNode = subscribed.find(isOnNewNode)!;
+      await publishMany(node.url, name, "tick", 2, 1);
+      await offsets.count(5, "the new stream's first events");
+
+      expect(onNewNode).toMatchObject({ resubscribed: true, recovered: false, position: { offset: 0 } });
+      expect(gaps.items).toEqual([{ channel: name, reason: "epoch_changed", epoch: oldEpoch, fromOffset: 4, toOffset: null }]);
+      expect(offsets.items).toEqual([1, 2, 3, 1, 2]);
+      expect(channel.position?.offset).toBe(2);
+      expect(channel.position?.epoch).not.toBe(oldEpoch);
+    } finally {
+      await node.stop();
+    }
+  }, 60_000); // two server process starts
 });
