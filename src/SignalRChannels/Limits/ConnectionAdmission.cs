@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -54,10 +55,20 @@ internal sealed class ConnectionAdmission(IOptions<ConnectionLimitOptions> optio
             return OpenConnections >= _max ? RefuseAsync(context) : next(context);
         }
 
-        var holdsConnection = HttpMethods.IsGet(request.Method)
-            && (context.WebSockets.IsWebSocketRequest || request.Headers.Accept.ToString().Contains("text/event-stream", StringComparison.Ordinal));
+        var holdsConnection = IsWebSocketRequest(context)
+            || (HttpMethods.IsGet(request.Method) && request.Headers.Accept.ToString().Contains("text/event-stream", StringComparison.Ordinal));
         return holdsConnection ? HoldAsync(context, next) : next(context);
     }
+
+    /// <summary>
+    /// A WebSocket handshake (HTTP/1.1 upgrade or HTTP/2 extended CONNECT). Read from the request itself: the
+    /// WebSockets middleware, and with it <c>HttpContext.WebSockets</c>, runs later, inside SignalR's endpoint.
+    /// </summary>
+    private static bool IsWebSocketRequest(HttpContext context) =>
+        context.Features.Get<IHttpExtendedConnectFeature>() is { IsExtendedConnect: true } connect
+            ? string.Equals(connect.Protocol, "websocket", StringComparison.OrdinalIgnoreCase)
+            : HttpMethods.IsGet(context.Request.Method)
+                && context.Request.Headers.Upgrade.ToString().Contains("websocket", StringComparison.OrdinalIgnoreCase);
 
     private async Task HoldAsync(HttpContext context, RequestDelegate next)
     {
