@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
@@ -70,6 +71,22 @@ public sealed class TestCertificates : IDisposable
         };
         policy.CustomTrustStore.Add(Authority);
         return policy;
+    }
+
+    /// <summary>
+    /// A certificate validation callback's answer: the platform found no error other than an unknown root, and the
+    /// chain ends at this CA. (For APIs that take a callback rather than a chain policy.)
+    /// </summary>
+    public bool Validate(X509Certificate? certificate, SslPolicyErrors errors)
+    {
+        if (certificate is null || (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != SslPolicyErrors.None)
+        {
+            return false;
+        }
+
+        using var chain = new X509Chain { ChainPolicy = ChainPolicy() };
+        using var leaf = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+        return chain.Build(leaf);
     }
 
     public void Dispose()

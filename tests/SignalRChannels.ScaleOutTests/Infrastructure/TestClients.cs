@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.Http.Connections.Client;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace SignalRChannels.ScaleOutTests.Infrastructure;
 
@@ -28,11 +30,15 @@ public static class TestClients
 
         if (trust is not null)
         {
-            // One handler for negotiation, long polling and the WebSocket handshake alike.
+            // HTTP requests (negotiation, long polling, server-sent events) and the WebSocket handshake are made by two
+            // different stacks in SignalR's client; each gets the test CA.
             options.HttpMessageHandlerFactory = _ => new SocketsHttpHandler
             {
                 SslOptions = { CertificateChainPolicy = trust.ChainPolicy() },
             };
+            options.ConfigureConnection = connection => connection.Services.Configure<HttpConnectionOptions>(http =>
+                http.WebSocketConfiguration = webSocket =>
+                    webSocket.RemoteCertificateValidationCallback = (_, certificate, _, errors) => trust.Validate(certificate, errors));
         }
 
         return new ChannelsClient(options);
