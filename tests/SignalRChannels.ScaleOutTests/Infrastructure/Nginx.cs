@@ -16,7 +16,8 @@ public sealed record NginxOptions
 /// <summary>
 /// A real nginx (the Debian package's binary) load-balancing a set of nodes: its own configuration and prefix in a
 /// temporary directory, one worker (so round robin is strictly in turn), on a free loopback port, in the foreground
-/// so that disposing kills it. Never the system service. The configuration is the one docs/scaleout.md shows.
+/// so that disposing kills it. Never the system service. The configuration (nginx.conf.template, shared with the
+/// TypeScript tests) is the one docs/scaleout.md shows.
 /// </summary>
 public sealed class Nginx : IAsyncDisposable
 {
@@ -96,7 +97,6 @@ public sealed class Nginx : IAsyncDisposable
 
     private static string Render(string directory, int port, IEnumerable<int> nodePorts, NginxOptions options)
     {
-        var temp = Path.Combine(directory, "temp");
         var servers = new StringBuilder();
         foreach (var nodePort in nodePorts)
         {
@@ -104,58 +104,17 @@ public sealed class Nginx : IAsyncDisposable
         }
 
         var listen = options.Tls is { } tls
-            ? $"""
-                      listen 127.0.0.1:{port} ssl;
-                      ssl_certificate {tls.ServerCertificateFile};
-                      ssl_certificate_key {tls.ServerKeyFile};
-                      ssl_protocols TLSv1.2 TLSv1.3;
-              """
+            ? $"        listen 127.0.0.1:{port} ssl;\n        ssl_certificate {tls.ServerCertificateFile};\n"
+                + $"        ssl_certificate_key {tls.ServerKeyFile};\n        ssl_protocols TLSv1.2 TLSv1.3;"
             : $"        listen 127.0.0.1:{port};";
 
         // Root would hand the worker to "nobody", who cannot write the temporary directories here.
         var user = Environment.UserName == "root" ? "user root;" : string.Empty;
-        return $$"""
-            {{user}}
-            worker_processes 1;
-            pid {{directory}}/nginx.pid;
-            events { worker_connections 4096; }
-            http {
-                access_log off;
-                client_body_temp_path {{temp}}/body;
-                proxy_temp_path {{temp}}/proxy;
-                fastcgi_temp_path {{temp}}/fastcgi;
-                uwsgi_temp_path {{temp}}/uwsgi;
-                scgi_temp_path {{temp}}/scgi;
-
-                map $http_upgrade $connection_upgrade {
-                    default upgrade;
-                    ''      close;
-                }
-
-                upstream signalr_nodes {
-                    {{(options.IpHash ? "ip_hash;" : "# round robin, no affinity")}}
-            {{servers}}    }
-
-                server {
-            {{listen}}
-
-                    location / {
-                        proxy_pass http://signalr_nodes;
-                        proxy_http_version 1.1;
-                        proxy_set_header Upgrade $http_upgrade;
-                        proxy_set_header Connection $connection_upgrade;
-                        proxy_set_header Host $host;
-                        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-                        proxy_set_header X-Forwarded-Proto $scheme;
-                        proxy_buffering off;
-                        proxy_cache off;
-                        proxy_read_timeout 60s;
-                        proxy_send_timeout 60s;
-                        proxy_connect_timeout 2s;
-                        proxy_next_upstream error timeout http_429;
-                    }
-                }
-            }
-            """;
+        return File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "nginx.conf.template"))
+            .Replace("{{USER}}", user, StringComparison.Ordinal)
+            .Replace("{{DIR}}", directory, StringComparison.Ordinal)
+            .Replace("{{BALANCING}}", options.IpHash ? "ip_hash;" : "# round robin, no affinity", StringComparison.Ordinal)
+            .Replace("{{SERVERS}}", servers.ToString().TrimEnd('\n'), StringComparison.Ordinal)
+            .Replace("{{LISTEN}}", listen, StringComparison.Ordinal);
     }
 }
