@@ -8,6 +8,7 @@
 //       [--https-cert server.pem --https-key server.key]  the certificate of https:// URLs (PEM files)
 //       [--redis-ca ca.pem]                           trust this CA (only) for a Redis configuration with ssl=true
 //       [--max-connections 100]                       the per-node connection limit (HTTP 429 past it)
+//       [--graceful-drain true]                       hand presence over and refuse new connections (503) on shutdown
 //       [--node-name a]                               what GET /node and the hub's Node() answer (default: the pid)
 //
 // Kestrel prints "Now listening on: http://127.0.0.1:<port>" once it is bound; the tests wait for that line.
@@ -71,6 +72,11 @@ if (builder.Configuration["redis"] is { Length: > 0 } redis)
             o.ConfigurationOptions.TrustIssuer(redisCa);
         }
     });
+}
+
+if (builder.Configuration.GetValue<bool>("graceful-drain"))
+{
+    channels.AddGracefulDrain();
 }
 
 if (builder.Configuration.GetValue<int?>("max-connections") is { } maxConnections)

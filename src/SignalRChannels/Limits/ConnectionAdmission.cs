@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -14,10 +15,15 @@ namespace SignalRChannels.Limits;
 /// HTTP 429, before SignalR sees the request. A WebSocket or server-sent-events request lasts as long as its connection,
 /// so it holds a slot for its whole life, taken atomically (no overshoot when many connect at once); long polling has
 /// no such request, so <see cref="LongPollingConnectionCounter"/> counts those connections and negotiation checks the total.
+/// Once the host is stopping (a graceful drain), every new connection is refused with HTTP 503.
 /// </summary>
-internal sealed class ConnectionAdmission(IOptions<ConnectionLimitOptions> options, ILogger<ConnectionAdmission> logger)
+internal sealed class ConnectionAdmission(
+    IOptions<ConnectionLimitOptions> options,
+    IHostApplicationLifetime lifetime,
+    ILogger<ConnectionAdmission> logger)
 {
     internal const string RefusalMessage = "limit_exceeded: this node accepts no more connections; retry later or on another node";
+    internal const string DrainingMessage = "unavailable: this node is shutting down; connect to another node";
 
     private readonly int _max = options.Value.MaxConnections ?? int.MaxValue;
     private readonly string _retryAfter = ((int)Math.Ceiling(options.Value.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
@@ -26,7 +32,7 @@ internal sealed class ConnectionAdmission(IOptions<ConnectionLimitOptions> optio
     /// <summary>The connections this node holds now.</summary>
     public int OpenConnections => Volatile.Read(ref _open);
 
-    /// <summary>Wraps the request delegates of a mapped hub with the admission check, when a limit is registered.</summary>
+    /// <summary>Wraps the request delegates of a mapped hub with the admission check, when a limit or draining is registered.</summary>
     public static void Attach(IEndpointConventionBuilder hub, IServiceProvider services)
     {
         if (services.GetService<ConnectionAdmission>() is not { } admission)
@@ -50,14 +56,18 @@ internal sealed class ConnectionAdmission(IOptions<ConnectionLimitOptions> optio
     private Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         var request = context.Request;
-        if (HttpMethods.IsPost(request.Method) && request.Path.Value?.EndsWith("/negotiate", StringComparison.Ordinal) == true)
+        if (lifetime.ApplicationStopping.IsCancellationRequested && StartsConnection(context))
         {
-            return OpenConnections >= _max ? RefuseAsync(context) : next(context);
+            // Draining (AddGracefulDrain), or any shutdown once admission is on: a load balancer retries elsewhere.
+            return RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, DrainingMessage);
         }
 
-        var holdsConnection = IsWebSocketRequest(context)
-            || (HttpMethods.IsGet(request.Method) && request.Headers.Accept.ToString().Contains("text/event-stream", StringComparison.Ordinal));
-        return holdsConnection ? HoldAsync(context, next) : next(context);
+        if (IsNegotiation(request))
+        {
+            return OpenConnections >= _max ? RefuseAsync(context, StatusCodes.Status429TooManyRequests, RefusalMessage) : next(context);
+        }
+
+        return IsWebSocketRequest(context) || IsEventStreamRequest(request) ? HoldAsync(context, next) : next(context);
     }
 
     /// <summary>
@@ -75,7 +85,7 @@ internal sealed class ConnectionAdmission(IOptions<ConnectionLimitOptions> optio
         if (Interlocked.Increment(ref _open) > _max)
         {
             Interlocked.Decrement(ref _open);
-            await RefuseAsync(context).ConfigureAwait(false);
+            await RefuseAsync(context, StatusCodes.Status429TooManyRequests, RefusalMessage).ConfigureAwait(false);
             return;
         }
 
@@ -89,12 +99,26 @@ internal sealed class ConnectionAdmission(IOptions<ConnectionLimitOptions> optio
         }
     }
 
-    private Task RefuseAsync(HttpContext context)
+    /// <summary>A request that would open a connection: a negotiation, or a WebSocket or SSE request.</summary>
+    private static bool StartsConnection(HttpContext context) =>
+        IsNegotiation(context.Request) || IsWebSocketRequest(context) || IsEventStreamRequest(context.Request);
+
+    private static bool IsNegotiation(HttpRequest request) =>
+        HttpMethods.IsPost(request.Method) && request.Path.Value?.EndsWith("/negotiate", StringComparison.Ordinal) == true;
+
+    private static bool IsEventStreamRequest(HttpRequest request) =>
+        HttpMethods.IsGet(request.Method) && request.Headers.Accept.ToString().Contains("text/event-stream", StringComparison.Ordinal);
+
+    private Task RefuseAsync(HttpContext context, int status, string message)
     {
-        ConnectionLimitLog.Refused(logger, _max);
-        context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        if (status == StatusCodes.Status429TooManyRequests)
+        {
+            ConnectionLimitLog.Refused(logger, _max);
+        }
+
+        context.Response.StatusCode = status;
         context.Response.Headers.RetryAfter = _retryAfter;
         context.Response.ContentType = "text/plain; charset=utf-8";
-        return context.Response.WriteAsync(RefusalMessage, context.RequestAborted);
+        return context.Response.WriteAsync(message, context.RequestAborted);
     }
 }

@@ -24,13 +24,18 @@ public static class ConnectionLimitServerBuilderExtensions
 
         var services = builder.Services;
         services.AddOptions<ConnectionLimitOptions>().Configure(configure).ValidateDataAnnotations().ValidateOnStart();
+        AddAdmission(services);
+        return builder;
+    }
+
+    /// <summary>The admission check of channel hubs (connection limit, refusal while draining), registered once.</summary>
+    internal static void AddAdmission(IServiceCollection services)
+    {
         if (!services.Any(d => d.ServiceType == typeof(ConnectionAdmission)))
         {
             services.AddSingleton<ConnectionAdmission>();
             services.AddSingleton<LongPollingConnectionCounter>();
             services.Configure<HubOptions>(options => options.AddFilter<LongPollingConnectionCounter>());
         }
-
-        return builder;
     }
 }

@@ -100,6 +100,13 @@ public sealed class ChildProcess : IAsyncDisposable
     /// <summary>SIGKILL, no shutdown of any kind: as a crashed machine. (The whole tree only on disposal: walking it takes time.)</summary>
     public void Kill() => _process.Kill();
 
+    /// <summary>SIGTERM: what an orchestrator sends to stop a node gracefully.</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
     public Task WaitForExitAsync(TimeSpan timeout) => _process.WaitForExitAsync().WaitAsync(timeout);
 
     public async ValueTask DisposeAsync()

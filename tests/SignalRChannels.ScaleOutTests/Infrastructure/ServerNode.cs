@@ -18,6 +18,9 @@ public sealed record ServerNodeOptions
 
     public int? MaxConnections { get; init; }
 
+    /// <summary>Hand presence over and refuse new connections on shutdown (<c>AddGracefulDrain</c>).</summary>
+    public bool GracefulDrain { get; init; }
+
     public int? PresenceHeartbeatMs { get; init; }
 
     public int? PresenceTimeoutMs { get; init; }
@@ -71,6 +74,11 @@ public sealed class ServerNode : IAsyncDisposable
             args.AddRange(["--https-cert", options.Https.ServerCertificateFile, "--https-key", options.Https.ServerKeyFile]);
         }
 
+        if (options.GracefulDrain)
+        {
+            args.AddRange(["--graceful-drain", "true"]);
+        }
+
         AddNumber(args, "--max-connections", options.MaxConnections);
         AddNumber(args, "--presence-heartbeat-ms", options.PresenceHeartbeatMs);
         AddNumber(args, "--presence-timeout-ms", options.PresenceTimeoutMs);
@@ -92,6 +100,13 @@ public sealed class ServerNode : IAsyncDisposable
 
     /// <summary>SIGKILL: no graceful shutdown, no presence clean-up, connections cut.</summary>
     public void Kill() => _process.Kill();
+
+    /// <summary>SIGTERM, then waits for the process to exit.</summary>
+    public async Task TerminateAsync(TimeSpan timeout)
+    {
+        _process.Terminate();
+        await _process.WaitForExitAsync(timeout);
+    }
 
     /// <summary>Publishes through the node's HTTP API (<c>POST /publish-many</c>): events <c>{ i }</c> for i = start, start + 1, …</summary>
     public async Task PublishManyAsync(HttpClient http, string channel, string eventName, int count, int start = 1)
