@@ -26,6 +26,8 @@ public static class ScaleOutSnippets
                 options.ConfigurationOptions = redis;
                 options.Prefix = "chat-app";
             })
+            // On shutdown: refuse new connections (503) and hand presence over to other nodes (after AddRedis).
+            .AddGracefulDrain()
             // Past 5,000 connections this node answers HTTP 429 (Retry-After: 5) before the WebSocket upgrade.
             .AddConnectionLimit(options => options.MaxConnections = 5_000);
         #endregion
