@@ -7,7 +7,7 @@ namespace SignalRChannels.ScaleOutTests;
 /// <summary>
 /// A node killed (SIGKILL) mid-traffic behind nginx: its clients reconnect through nginx to the survivor within the
 /// reconnect policy's bound, and on a history channel every event is either delivered (once, in order) or reported
-/// by a gap event: nothing is lost silently. <c>SCALEOUT_KILL_CLIENTS</c> (default 40) sets how many clients take
+/// by a gap event: nothing is lost silently. <c>SCALEOUT_KILL_CLIENTS</c> (default 30) sets how many clients take
 /// part; the test prints reconnect times (p50/p99) for the figures in docs/scaleout.md.
 /// </summary>
 public sealed class NodeKillTests(ITestOutputHelper output)
@@ -18,7 +18,7 @@ public sealed class NodeKillTests(ITestOutputHelper output)
     [Fact]
     public async Task KillingANodeMidTraffic_ClientsReconnectToTheSurvivorInTime_AndNoEventIsLostSilently()
     {
-        var clientCount = int.TryParse(Environment.GetEnvironmentVariable("SCALEOUT_KILL_CLIENTS"), CultureInfo.InvariantCulture, out var n) ? n : 40;
+        var clientCount = int.TryParse(Environment.GetEnvironmentVariable("SCALEOUT_KILL_CLIENTS"), CultureInfo.InvariantCulture, out var n) ? n : 30;
         var redis = await TestRedis.GetConfigurationAsync();
         var prefix = TestRedis.NewPrefix("scaleout-kill");
         await using var doomed = await ServerNode.StartAsync("a", new ServerNodeOptions { Redis = redis, Prefix = prefix });

@@ -16,8 +16,8 @@ public sealed class ThroughputTests(ITestOutputHelper output)
     [Fact]
     public async Task FanOut_ThroughNginx_KeepsMostOfTheDirectThroughput()
     {
-        var subscribers = Setting("SCALEOUT_THROUGHPUT_SUBSCRIBERS", 20);
-        var events = Setting("SCALEOUT_THROUGHPUT_EVENTS", 500);
+        var subscribers = Setting("SCALEOUT_THROUGHPUT_SUBSCRIBERS", 10);
+        var events = Setting("SCALEOUT_THROUGHPUT_EVENTS", 400);
         await using var node = await ServerNode.StartAsync("a", new ServerNodeOptions());
         await using var nginx = await Nginx.StartAsync([node]);
         using var http = new HttpClient();
