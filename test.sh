@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test suite: .NET (unit, contract, functional on real Kestrel, Redis), TypeScript (unit, type,
 # integration against a real server) and browser tests in headless Chromium.
-# Installs and starts what the tests need (Redis, Chromium, npm packages) when it is missing.
+# Installs and starts what the tests need (Redis, Chromium, nginx, npm packages) when it is missing.
 # The last line is "N passed, N failed" summed over every suite; the exit code is non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -14,6 +14,8 @@ log() { printf '\n== %s\n' "$*"; }
 need_apt=()
 command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+# The scale-out tests start their own nginx (own -c config and -p prefix on a loopback port), never the service.
+{ command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; } || need_apt+=(nginx)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = "0" ]; then
     log "installing ${need_apt[*]}"

@@ -10,9 +10,15 @@
 //                                                     apps 1 (key test-key, secret test-secret) and 2 (second-key,
 //                                                     second-secret), also under /pusher; cache-* channels keep
 //                                                     their last event
+//       [--https-cert server.pem --https-key server.key]  the certificate of https:// URLs (PEM files)
+//       [--redis-ca ca.pem]                           trust this CA (only) for a Redis configuration with ssl=true
+//       [--max-connections 100]                       the per-node connection limit (HTTP 429 past it)
+//       [--graceful-drain true]                       hand presence over and refuse new connections (503) on shutdown
+//       [--node-name a]                               what GET /node and the hub's Node() answer (default: the pid)
 //
 // Kestrel prints "Now listening on: http://127.0.0.1:<port>" once it is bound; the tests wait for that line.
 using System.Security.Claims;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
@@ -20,6 +26,7 @@ using Microsoft.Extensions.FileProviders;
 using SignalRChannels;
 using SignalRChannels.Pusher;
 using SignalRChannels.TestServer;
+using StackExchange.Redis;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {
@@ -30,6 +37,13 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
+if (builder.Configuration["https-cert"] is { Length: > 0 } certificateFile)
+{
+    var certificate = X509Certificate2.CreateFromPemFile(certificateFile, builder.Configuration["https-key"]);
+    builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate));
+}
+
+TestHub.NodeName = builder.Configuration["node-name"] is { Length: > 0 } nodeName ? nodeName : Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
 builder.Services.AddAuthentication(TestAuthenticationHandler.SchemeName)
     .AddScheme<AuthenticationSchemeOptions, TestAuthenticationHandler>(TestAuthenticationHandler.SchemeName, configureOptions: null);
@@ -82,7 +96,23 @@ if (builder.Configuration["redis"] is { Length: > 0 } redis)
     {
         o.Configuration = redis;
         o.Prefix = prefix;
+        if (builder.Configuration["redis-ca"] is { Length: > 0 } redisCa)
+        {
+            // Redis over TLS with a private CA: trust that CA for this connection only, never any certificate.
+            o.ConfigurationOptions = ConfigurationOptions.Parse(redis);
+            o.ConfigurationOptions.TrustIssuer(redisCa);
+        }
     });
+}
+
+if (builder.Configuration.GetValue<bool>("graceful-drain"))
+{
+    channels.AddGracefulDrain();
+}
+
+if (builder.Configuration.GetValue<int?>("max-connections") is { } maxConnections)
+{
+    channels.AddConnectionLimit(o => o.MaxConnections = maxConnections);
 }
 
 builder.Services.Configure<PresenceOptions>(o =>
@@ -153,6 +183,9 @@ app.MapPost("/publish-many/{channel}/{eventName}/{count:int}", async (
         return Results.BadRequest(new { code = ex.Code, detail = ex.Detail });
     }
 });
+
+// Which node answered (through a load balancer).
+app.MapGet("/node", () => TestHub.NodeName);
 
 // Drops a connection from the server side, as a crashed proxy or a network cut would.
 app.MapPost("/abort/{connectionId}", (string connectionId) =>

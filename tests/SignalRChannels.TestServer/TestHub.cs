@@ -11,6 +11,12 @@ public sealed class TestHub : ChannelHub
 {
     private static readonly ConcurrentDictionary<string, HubCallerContext> Connections = new(StringComparer.Ordinal);
 
+    /// <summary>The name of this node (the <c>--node-name</c> argument, else the process id).</summary>
+    public static string NodeName { get; set; } = string.Empty;
+
+    /// <summary>Which node this connection is on (through a load balancer).</summary>
+    public string Node() => NodeName;
+
     /// <summary>Aborts a connection of this node; false when it is not (or no longer) connected here.</summary>
     public static bool TryAbort(string connectionId)
     {

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 using SignalRChannels;
 using SignalRChannels.Internal;
+using SignalRChannels.Limits;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -32,6 +33,8 @@ public static class ChannelHubEndpointRouteBuilderExtensions
         var hubContext = endpoints.ServiceProvider.GetRequiredService<IHubContext<THub>>();
         accessor.Set(typeof(THub), hubContext.Clients, hubContext.Groups);
 
-        return configure is null ? endpoints.MapHub<THub>(pattern) : endpoints.MapHub<THub>(pattern, configure);
+        var hub = configure is null ? endpoints.MapHub<THub>(pattern) : endpoints.MapHub<THub>(pattern, configure);
+        ConnectionAdmission.Attach(hub, endpoints.ServiceProvider);
+        return hub;
     }
 }

@@ -1,0 +1,39 @@
+namespace SignalRChannels.ScaleOutTests.Infrastructure;
+
+/// <summary>
+/// Three nodes of one cluster (shared Redis, one prefix) behind nginx, round robin without affinity: the topology
+/// docs/scaleout.md recommends. Shared by the tests of a class; each test uses channel names of its own.
+/// </summary>
+public sealed class BalancedCluster : IAsyncLifetime
+{
+    private readonly List<ServerNode> _nodes = [];
+
+    public IReadOnlyList<ServerNode> Nodes => _nodes;
+
+    public Nginx Nginx { get; private set; } = null!;
+
+    public string Prefix { get; } = TestRedis.NewPrefix("scaleout");
+
+    public ServerNode Node(string name) => _nodes.Single(n => n.Name == name);
+
+    public async Task InitializeAsync()
+    {
+        var redis = await TestRedis.GetConfigurationAsync();
+        _nodes.AddRange(await Task.WhenAll(
+            new[] { "a", "b", "c" }.Select(name => ServerNode.StartAsync(name, new ServerNodeOptions { Redis = redis, Prefix = Prefix }))));
+        Nginx = await Nginx.StartAsync(_nodes);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Nginx is not null)
+        {
+            await Nginx.DisposeAsync();
+        }
+
+        foreach (var node in _nodes)
+        {
+            await node.DisposeAsync();
+        }
+    }
+}
