@@ -139,10 +139,10 @@ public sealed class ChannelPattern
         // Match the full name from past its kind prefix: no substring per match (history lookups run per publish).
         var name = channel.Value;
         var start = channel.PrefixLength;
-
-        // Several variable parts could backtrack exponentially; remember the (position, part) pairs that failed.
-        var failed = _variableParts > 1 ? new HashSet<(int, int)>() : null;
-        if (!Match(name, start, 0, captured, failed))
+        var matched = _variableParts > 1
+            ? MatchLinear(name, start, captured)
+            : Match(name, start, 0, captured);
+        if (!matched)
         {
             return false;
         }
@@ -156,61 +156,154 @@ public sealed class ChannelPattern
 
     private static readonly IReadOnlyDictionary<string, string> s_empty = new Dictionary<string, string>();
 
-    private bool Match(string name, int position, int partIndex, Dictionary<string, string>? captured, HashSet<(int, int)>? failed)
+    /// <summary>At most one variable part: plain matching, whose single loop tries each end position once.</summary>
+    private bool Match(string name, int position, int partIndex, Dictionary<string, string>? captured)
     {
         if (partIndex == _parts.Length)
         {
             return position == name.Length;
         }
 
-        if (failed is not null && failed.Contains((position, partIndex)))
+        var part = _parts[partIndex];
+        if (part.Kind == PartKind.Literal)
         {
-            return false;
+            return name.Length - position >= part.Text.Length
+                && string.CompareOrdinal(name, position, part.Text, 0, part.Text.Length) == 0
+                && Match(name, position + part.Text.Length, partIndex + 1, captured);
         }
 
-        var matched = MatchPart(name, position, partIndex, captured, failed);
-        if (!matched)
+        var end = part.Kind == PartKind.Parameter ? SegmentEnd(name, position) : name.Length;
+        for (var stop = end; stop > position; stop--)
         {
-            failed?.Add((position, partIndex));
+            if (Match(name, stop, partIndex + 1, captured))
+            {
+                if (part.Kind == PartKind.Parameter)
+                {
+                    captured![part.Text] = name[position..stop];
+                }
+
+                return true;
+            }
         }
 
-        return matched;
+        return false;
     }
 
-    private bool MatchPart(string name, int position, int partIndex, Dictionary<string, string>? captured, HashSet<(int, int)>? failed)
+    /// <summary>
+    /// Several variable parts: a table of which positions each remaining run of parts can finish from, filled from the
+    /// last part backwards, costs O(name length × parts) whatever the name — a hostile name cannot make matching
+    /// super-linear. Captures are then read forwards, each variable part taking the longest span that can still
+    /// finish, as the plain matcher does.
+    /// </summary>
+    private bool MatchLinear(string name, int start, Dictionary<string, string>? captured)
     {
-        var part = _parts[partIndex];
-        switch (part.Kind)
+        var width = name.Length + 1;
+        var size = (_parts.Length + 1) * width;
+        var rented = size > 2048 ? System.Buffers.ArrayPool<bool>.Shared.Rent(size) : null;
+        var finish = rented is null ? stackalloc bool[size] : rented.AsSpan(0, size);
+        finish.Clear();
+        try
         {
-            case PartKind.Literal:
-                return string.CompareOrdinal(name, position, part.Text, 0, part.Text.Length) == 0
-                    && name.Length - position >= part.Text.Length
-                    && Match(name, position + part.Text.Length, partIndex + 1, captured, failed);
-            case PartKind.Parameter:
-                // One or more characters up to the next dot; backtrack over shorter captures for trailing literals.
-                var end = name.IndexOf('.', position);
-                end = end < 0 ? name.Length : end;
-                for (var stop = end; stop > position; stop--)
+            finish[(_parts.Length * width) + name.Length] = true;
+            for (var i = _parts.Length - 1; i >= 0; i--)
+            {
+                var next = finish.Slice((i + 1) * width, width);
+                var here = finish.Slice(i * width, width);
+                var part = _parts[i];
+                switch (part.Kind)
                 {
-                    if (Match(name, stop, partIndex + 1, captured, failed))
-                    {
-                        captured![part.Text] = name[position..stop];
-                        return true;
-                    }
-                }
+                    case PartKind.Literal:
+                        for (var p = start; p + part.Text.Length <= name.Length; p++)
+                        {
+                            here[p] = next[p + part.Text.Length] && string.CompareOrdinal(name, p, part.Text, 0, part.Text.Length) == 0;
+                        }
 
-                return false;
-            default:
-                for (var stop = name.Length; stop > position; stop--)
-                {
-                    if (Match(name, stop, partIndex + 1, captured, failed))
-                    {
-                        return true;
-                    }
-                }
+                        break;
+                    case PartKind.Wildcard:
+                        // One or more characters: finishable from p when the next part can finish from any q > p.
+                        var anyAfter = false;
+                        for (var p = name.Length; p >= start; p--)
+                        {
+                            here[p] = anyAfter;
+                            anyAfter |= next[p];
+                        }
 
+                        break;
+                    default:
+                        // One or more characters up to the next dot: the nearest q > p the next part finishes from
+                        // must lie within p's segment.
+                        var nearest = int.MaxValue;
+                        var dot = name.Length;
+                        for (var p = name.Length; p >= start; p--)
+                        {
+                            if (p < name.Length && name[p] == '.')
+                            {
+                                dot = p;
+                            }
+
+                            here[p] = nearest <= dot;
+                            if (next[p])
+                            {
+                                nearest = p;
+                            }
+                        }
+
+                        break;
+                }
+            }
+
+            if (!finish[start])
+            {
                 return false;
+            }
+
+            if (captured is not null)
+            {
+                Capture(name, start, finish, width, captured);
+            }
+
+            return true;
         }
+        finally
+        {
+            if (rented is not null)
+            {
+                System.Buffers.ArrayPool<bool>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private void Capture(string name, int position, ReadOnlySpan<bool> finish, int width, Dictionary<string, string> captured)
+    {
+        for (var i = 0; i < _parts.Length; i++)
+        {
+            var part = _parts[i];
+            if (part.Kind == PartKind.Literal)
+            {
+                position += part.Text.Length;
+                continue;
+            }
+
+            var next = finish.Slice((i + 1) * width, width);
+            var stop = part.Kind == PartKind.Parameter ? SegmentEnd(name, position) : name.Length;
+            while (!next[stop])
+            {
+                stop--;
+            }
+
+            if (part.Kind == PartKind.Parameter)
+            {
+                captured[part.Text] = name[position..stop];
+            }
+
+            position = stop;
+        }
+    }
+
+    private static int SegmentEnd(string name, int position)
+    {
+        var end = name.IndexOf('.', position);
+        return end < 0 ? name.Length : end;
     }
 
     private enum PartKind
