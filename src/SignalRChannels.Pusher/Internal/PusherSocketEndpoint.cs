@@ -46,12 +46,13 @@ internal static class PusherSocketEndpoint
         var connection = new PusherConnection(
             socket,
             http,
-            app,
-            apps.IsDefault(app),
+            new PusherAppScope(
+                app,
+                apps.IsDefault(app),
+                services.GetRequiredService<IOptions<ChannelsOptions>>().Value.MaxChannelNameLength,
+                apps.FramesOf(app)),
             services.GetRequiredService<HubConnectionHandler<THub>>(),
-            apps.FramesOf(app),
             options,
-            services.GetRequiredService<IOptions<ChannelsOptions>>().Value.MaxChannelNameLength,
             keepAlive,
             services.GetRequiredService<TimeProvider>(),
             logger);
