@@ -9,7 +9,7 @@ import { createHubConnection } from "./createHubConnection.js";
 import { PresenceChannel } from "./PresenceChannel.js";
 import { PrivateChannel } from "./PrivateChannel.js";
 import { ChannelPrefixes, ClientMethod, HubMethods, normalizeEvent, type ChannelEvent, type SubscribeResult } from "./protocol.js";
-import type { AnyEvents, ChannelOptions, ConnectionState, EventMap } from "./typing.js";
+import type { AnyEvents, ConnectionState, EventMap } from "./typing.js";
 
 type StateListener = (state: ConnectionState, previous: ConnectionState) => void;
 
@@ -44,6 +44,13 @@ export class ChannelsClient {
     if (options.connection === undefined && (typeof options.url !== "string" || options.url.length === 0)) {
       throw new TypeError("ChannelsClient needs a hub url (or a connection).");
     }
+    if (options.connection === undefined && !isAbsoluteUrl(options.url!) && !hasPageLocation()) {
+      // SignalR resolves a relative URL against the page; outside a browser there is none, and it would fail later, obscurely.
+      throw new TypeError(
+        `ChannelsClient: the hub url '${options.url}' is relative, and there is no page to resolve it against outside a browser; ` +
+          "pass an absolute URL such as 'http://localhost:5000/hubs/chat'.",
+      );
+    }
     this.retryPolicy = retryPolicyOf(options.reconnect);
     this.logger = typeof options.logger === "object" ? options.logger : undefined;
     this.consoleLevel = typeof options.logger === "number" ? options.logger : LogLevel.Warning;
@@ -72,9 +79,13 @@ export class ChannelsClient {
 
   /**
    * The SignalR connection id, for the `X-Socket-ID` header that lets the server exclude this
-   * connection from a broadcast (`toOthers`). Undefined while disconnected, and when negotiation is skipped.
+   * connection from a broadcast (`toOthers`). When negotiation is skipped (the default) it is asked from the
+   * server (`GetSocketId`) after each connect. Undefined unless connected.
    */
   socketId(): string | undefined {
+    if (this.currentState !== "connected") {
+      return undefined;
+    }
     return this.connection?.connectionId ?? this.serverSocketId;
   }
 
@@ -90,34 +101,42 @@ export class ChannelsClient {
     }
   }
 
-  /** A public channel; `name` carries no kind prefix. */
-  channel<TEvents extends EventMap = AnyEvents>(name: string, options?: ChannelOptions<TEvents>): Channel<TEvents> {
+  /** A public channel; `name` may not carry a `private-` or `presence-` prefix. */
+  channel<TEvents extends EventMap = AnyEvents>(name: string): Channel<TEvents> {
     if (name.startsWith(ChannelPrefixes.private) || name.startsWith(ChannelPrefixes.presence)) {
-      throw new ChannelError("invalid_channel", `'${name}' is not a public channel name: use private() or join() without the prefix`, name);
+      throw new ChannelError("invalid_channel", `'${name}' is not a public channel name: use private() or join()`, name);
     }
-    return this.subscription(name, () => new Channel<TEvents>(name, this.host, options));
+    return this.subscription(name, () => new Channel<TEvents>(name, this.host));
   }
 
-  /** The private channel `private-<name>`. */
-  private<TEvents extends EventMap = AnyEvents, TWhispers extends EventMap = AnyEvents>(
-    name: string,
-    options?: ChannelOptions<TEvents>,
-  ): PrivateChannel<TEvents, TWhispers> {
-    const fullName = ChannelPrefixes.private + name;
-    return this.subscription(fullName, () => new PrivateChannel<TEvents, TWhispers>(fullName, this.host, options));
+  /**
+   * The private channel `private-<name>`. `name` is given without the prefix, as in Laravel Echo (`orders.42`);
+   * the full name (`private-orders.42`) is accepted too and names the same channel.
+   */
+  private<TEvents extends EventMap = AnyEvents, TWhispers extends EventMap = AnyEvents>(name: string): PrivateChannel<TEvents, TWhispers> {
+    const fullName = fullNameOf(ChannelPrefixes.private, ChannelPrefixes.presence, name);
+    return this.subscription(fullName, () => new PrivateChannel<TEvents, TWhispers>(fullName, this.host));
   }
 
-  /** The presence channel `presence-<name>`; `TInfo` types each member's `info`. */
+  /**
+   * The presence channel `presence-<name>`; `TInfo` types each member's `info`. `name` is given without the
+   * prefix (`chat.1`); the full name (`presence-chat.1`) is accepted too.
+   */
   join<TEvents extends EventMap = AnyEvents, TInfo = unknown, TWhispers extends EventMap = AnyEvents>(
     name: string,
-    options?: ChannelOptions<TEvents>,
   ): PresenceChannel<TEvents, TInfo, TWhispers> {
-    const fullName = ChannelPrefixes.presence + name;
-    return this.subscription(fullName, () => new PresenceChannel<TEvents, TInfo, TWhispers>(fullName, this.host, options));
+    const fullName = fullNameOf(ChannelPrefixes.presence, ChannelPrefixes.private, name);
+    return this.subscription(fullName, () => new PresenceChannel<TEvents, TInfo, TWhispers>(fullName, this.host));
   }
 
-  /** Leaves `name`, `private-<name>` and `presence-<name>`, as Echo does. */
+  /**
+   * Leaves channels as Echo does: a name without prefix leaves `name`, `private-<name>` and `presence-<name>`;
+   * a full name (`private-orders.42`) leaves that channel only.
+   */
   async leave(name: string): Promise<void> {
+    if (name.startsWith(ChannelPrefixes.private) || name.startsWith(ChannelPrefixes.presence)) {
+      return this.leaveChannel(name);
+    }
     await Promise.all([name, ChannelPrefixes.private + name, ChannelPrefixes.presence + name].map((n) => this.leaveChannel(n)));
   }
 
@@ -161,6 +180,7 @@ export class ChannelsClient {
   /** Closes the connection and stops reconnecting. Channels are kept: `start()` resumes them. */
   async disconnect(): Promise<void> {
     this.stopRequested = true;
+    this.serverSocketId = undefined;
     this.cancelRestart();
     this.suspendAll();
     try {
@@ -226,6 +246,7 @@ export class ChannelsClient {
   }
 
   private onReconnecting(): void {
+    this.serverSocketId = undefined;
     this.suspendAll();
     this.setState("reconnecting");
   }
@@ -250,6 +271,7 @@ export class ChannelsClient {
   }
 
   private onClose(error?: Error): void {
+    this.serverSocketId = undefined;
     this.suspendAll();
     if (this.stopRequested || this.retryPolicy === undefined) {
       this.setState("disconnected");
@@ -311,35 +333,23 @@ export class ChannelsClient {
     }
   }
 
-  /** Subscribes every channel the app still wants, batched by event filter. */
+  /** Subscribes every channel the app still wants, `subscribeBatchSize` channels per `SubscribeMany`. */
   private async subscribeAll(): Promise<void> {
-    const groups = new Map<string, Channel<any>[]>();
-    for (const channel of this.channels.values()) {
-      if (channel.state === "subscribing" || channel.state === "failed") {
-        const key = JSON.stringify(channel.options.events ?? null);
-        const group = groups.get(key) ?? [];
-        group.push(channel);
-        groups.set(key, group);
-      }
-    }
+    const pending = [...this.channels.values()].filter((c) => c.state === "subscribing" || c.state === "failed");
     const batches: Channel<any>[][] = [];
-    for (const group of groups.values()) {
-      for (let i = 0; i < group.length; i += this.batchSize) {
-        batches.push(group.slice(i, i + this.batchSize));
-      }
+    for (let i = 0; i < pending.length; i += this.batchSize) {
+      batches.push(pending.slice(i, i + this.batchSize));
     }
     await Promise.all(batches.map((batch) => this.subscribeBatch(batch)));
   }
 
-  /** One channel: `Subscribe`. Several sharing an event filter: one `SubscribeMany`. */
+  /** One channel: `Subscribe`. Several: one `SubscribeMany`. */
   private async subscribeBatch(channels: readonly Channel<any>[]): Promise<void> {
     const requests = channels.map((channel) => channel.beginSubscribe());
-    const events = requests[0]!.events;
     try {
       if (channels.length === 1) {
         const since = requests[0]!.since;
-        const options = since === null && events === null ? null : { since, events };
-        const result = await this.invokeRaw<SubscribeResult>(HubMethods.subscribe, channels[0]!.name, options);
+        const result = await this.invokeRaw<SubscribeResult>(HubMethods.subscribe, channels[0]!.name, since === null ? null : { since });
         channels[0]!.completeSubscribe(requests[0]!, result);
         return;
       }
@@ -351,11 +361,10 @@ export class ChannelsClient {
           anySince = true;
         }
       });
-      const options = !anySince && events === null ? null : { since: anySince ? since : null, events };
       const results = await this.invokeRaw<readonly SubscribeResult[]>(
         HubMethods.subscribeMany,
         channels.map((channel) => channel.name),
-        options,
+        anySince ? { since } : null,
       );
       channels.forEach((channel, i) => this.completeFromMany(channel, requests[i]!, results[i]));
     } catch (error) {
@@ -402,6 +411,22 @@ export class ChannelsClient {
       (level >= LogLevel.Error ? console.error : console.warn)(`[signalr-channels] ${message}`);
     }
   }
+}
+
+function isAbsoluteUrl(url: string): boolean {
+  return /^[a-z][a-z\d+.-]*:/i.test(url);
+}
+
+function hasPageLocation(): boolean {
+  return typeof (globalThis as { location?: { href?: unknown } }).location?.href === "string";
+}
+
+/** The full name of a private or presence channel from a name given with or without its prefix. */
+function fullNameOf(prefix: string, otherPrefix: string, name: string): string {
+  if (name.startsWith(otherPrefix)) {
+    throw new ChannelError("invalid_channel", `'${name}' is not a ${prefix.slice(0, -1)} channel name`, name);
+  }
+  return name.startsWith(prefix) ? name : prefix + name;
 }
 
 function retryPolicyOf(reconnect: ChannelsClientOptions["reconnect"]): IRetryPolicy | undefined {

@@ -6,7 +6,11 @@ export type TransportName = "webSockets" | "serverSentEvents" | "longPolling";
 
 /** Options of `ChannelsClient`. Only `url` (or `connection`) is required. */
 export interface ChannelsClientOptions {
-  /** The hub URL, e.g. `/hubs/chat`. Required unless `connection` is given. */
+  /**
+   * The hub URL. In a browser it may be relative to the page (`/hubs/chat`); elsewhere (Node) it must be
+   * absolute (`http://localhost:5000/hubs/chat`), and a relative one throws a `TypeError`. Required unless
+   * `connection` is given.
+   */
   readonly url?: string;
   /** The hub protocol. `messagepack` needs the optional peer `@microsoft/signalr-protocol-msgpack`. The default is `json`. */
   readonly protocol?: "json" | "messagepack" | IHubProtocol;
