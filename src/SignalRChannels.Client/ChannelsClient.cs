@@ -38,7 +38,7 @@ public sealed class ChannelsClient : IAsyncDisposable
     private readonly object _channelsGate = new();
     private readonly object _stateGate = new();
     private readonly SemaphoreSlim _lifecycle = new(1, 1);
-    private readonly HubConnection _connection;
+    private readonly IChannelsConnection _connection;
     private readonly ResiliencePipeline _reconnectPipeline;
     private CancellationTokenSource? _connectLoopCancellation;
     private Task _connectLoop = Task.CompletedTask;
@@ -53,21 +53,35 @@ public sealed class ChannelsClient : IAsyncDisposable
     /// <param name="loggerFactory">Logs connection, subscription and handler failures; <see langword="null"/> logs nothing.</param>
     /// <param name="timeProvider">Time for the reorder window and reconnect delays; <see langword="null"/> uses the system clock.</param>
     public ChannelsClient(ChannelsClientOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
+        : this(options, AbsoluteUrl(options), connection: null, loggerFactory, timeProvider)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        if (options.Url is not { IsAbsoluteUri: true } url)
-        {
-            throw new ArgumentException("ChannelsClientOptions.Url must be an absolute URL of the channel hub.", nameof(options));
-        }
+    }
 
+    /// <summary>
+    /// Creates a client on a <see cref="NullChannelsConnection"/>, which plays the server in an app's unit tests: every
+    /// subscription succeeds, and the test delivers events with <see cref="NullChannelsConnection.EmitAsync"/>.
+    /// </summary>
+    /// <param name="connection">The in-memory connection.</param>
+    /// <param name="options">The options; <see cref="ChannelsClientOptions.Url"/> is not used.</param>
+    /// <param name="loggerFactory">Logs handler failures; <see langword="null"/> logs nothing.</param>
+    /// <param name="timeProvider">Time for the reorder window and heartbeats; <see langword="null"/> uses the system clock.</param>
+    public ChannelsClient(NullChannelsConnection connection, ChannelsClientOptions? options = null, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
+        : this(options ?? new ChannelsClientOptions(), options?.Url ?? NullChannelsConnection.Url, connection ?? throw new ArgumentNullException(nameof(connection)), loggerFactory, timeProvider)
+    {
+    }
+
+    private ChannelsClient(ChannelsClientOptions options, Uri url, IChannelsConnection? connection, ILoggerFactory? loggerFactory, TimeProvider? timeProvider)
+    {
         Options = options;
         Url = url;
         LoggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         Logger = LoggerFactory.CreateLogger<ChannelsClient>();
         TimeProvider = timeProvider ?? TimeProvider.System;
         _reconnectPipeline = BuildReconnectPipeline(options.Reconnect, TimeProvider, Logger);
-        _connection = BuildConnection(options, url, LoggerFactory);
-        _connection.On<ChannelEvent>(ChannelHubMethods.ChannelEvent, OnChannelEvent);
+        _connection = connection ?? new HubChannelsConnection(BuildConnection(options, url, LoggerFactory));
+        (connection as NullChannelsConnection)?.Attach(this);
+
+        _connection.OnChannelEvent(OnChannelEvent);
         _connection.Closed += OnClosedAsync;
     }
 
@@ -187,7 +201,7 @@ public sealed class ChannelsClient : IAsyncDisposable
 
         try
         {
-            await _connection.InvokeCoreAsync(ChannelHubMethods.Unsubscribe, [fullName], cancellationToken).ConfigureAwait(false);
+            await _connection.InvokeAsync<object?>(ChannelHubMethods.Unsubscribe, [fullName], cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -359,6 +373,10 @@ public sealed class ChannelsClient : IAsyncDisposable
         StartConnectLoop();
     }
 
+    /// <summary>Completes once the channel's handlers have run for everything delivered so far.</summary>
+    internal Task FlushAsync(string fullName) =>
+        _channels.TryGetValue(fullName, out var subscription) ? subscription.FlushAsync() : Task.CompletedTask;
+
     /// <summary>Invokes a hub method, turning server errors and a lost connection into <see cref="ChannelException"/>.</summary>
     internal async Task<T> InvokeChannelMethodAsync<T>(string method, object?[] args, string? channel, CancellationToken cancellationToken)
     {
@@ -369,7 +387,7 @@ public sealed class ChannelsClient : IAsyncDisposable
 
         try
         {
-            return await _connection.InvokeCoreAsync<T>(method, args, cancellationToken).ConfigureAwait(false);
+            return await _connection.InvokeAsync<T>(method, args, cancellationToken).ConfigureAwait(false);
         }
         catch (HubException ex)
         {
@@ -409,6 +427,14 @@ public sealed class ChannelsClient : IAsyncDisposable
         return (TSubscription)subscription!;
     }
 
+    private static Uri AbsoluteUrl(ChannelsClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.Url is { IsAbsoluteUri: true } url
+            ? url
+            : throw new ArgumentException("ChannelsClientOptions.Url must be an absolute URL of the channel hub.", nameof(options));
+    }
+
     private static string FullName(string prefix, string otherPrefix, string name)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
@@ -438,7 +464,7 @@ public sealed class ChannelsClient : IAsyncDisposable
         var options = request.Since is null ? null : new SubscribeOptions { Since = request.Since };
         try
         {
-            var result = await _connection.InvokeCoreAsync<SubscribeResult>(ChannelHubMethods.Subscribe, [subscription.Name, options], CancellationToken.None)
+            var result = await _connection.InvokeAsync<SubscribeResult>(ChannelHubMethods.Subscribe, [subscription.Name, options], CancellationToken.None)
                 .ConfigureAwait(false);
             subscription.CompleteSubscribe(request, result);
         }
@@ -478,15 +504,94 @@ public sealed class ChannelsClient : IAsyncDisposable
         SetState(ConnectionState.Connected);
         ChannelsClientLog.Connected(Logger, Url);
         var socketId = _connection.ConnectionId is null ? FetchSocketIdAsync() : Task.CompletedTask;
-        var subscriptions = _channels.Values.Where(s => s.WantsSubscription).Select(SubscribeAsync).ToArray();
-        await Task.WhenAll([socketId, .. subscriptions]).ConfigureAwait(false);
+        var wanted = _channels.Values.Where(s => s.WantsSubscription).ToArray();
+        var batches = wanted.Chunk(Options.SubscribeBatchSize).Select(batch => batch.Length == 1 ? SubscribeAsync(batch[0]) : SubscribeManyAsync(batch));
+        await Task.WhenAll([socketId, .. batches]).ConfigureAwait(false);
+    }
+
+    /// <summary>Subscribes several channels in one <c>SubscribeMany</c> call; each result succeeds or fails on its own.</summary>
+    private Task SubscribeManyAsync(ChannelSubscription[] subscriptions)
+    {
+        var started = new List<(ChannelSubscription Subscription, SubscribeRequest Request)>(subscriptions.Length);
+        foreach (var subscription in subscriptions)
+        {
+            if (subscription.BeginSubscribe() is { } request)
+            {
+                started.Add((subscription, request));
+            }
+        }
+
+        var task = started.Count switch
+        {
+            0 => Task.CompletedTask,
+            _ => SubscribeManyCoreAsync(started),
+        };
+        foreach (var (subscription, _) in started)
+        {
+            subscription.PendingSubscribe = task;
+        }
+
+        return task;
+    }
+
+    private async Task SubscribeManyCoreAsync(List<(ChannelSubscription Subscription, SubscribeRequest Request)> batch)
+    {
+        Dictionary<string, StreamPosition?>? since = null;
+        foreach (var (subscription, request) in batch)
+        {
+            if (request.Since is not null)
+            {
+                (since ??= new(StringComparer.Ordinal))[subscription.Name] = request.Since;
+            }
+        }
+
+        var options = since is null ? null : new SubscribeManyOptions { Since = since };
+        SubscribeResult?[] results;
+        try
+        {
+            results = await _connection.InvokeAsync<SubscribeResult?[]>(
+                ChannelHubMethods.SubscribeMany, [batch.Select(b => b.Subscription.Name).ToArray(), options], CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (HubException ex)
+        {
+            batch.ForEach(b => b.Subscription.FailSubscribe(b.Request, ChannelException.From(ex, b.Subscription.Name)));
+            return;
+        }
+        catch (Exception ex) when (_connection.State != HubConnectionState.Connected)
+        {
+            batch.ForEach(b => ChannelsClientLog.SubscribeInterrupted(Logger, b.Subscription.Name, ex));
+            return;
+        }
+        catch (Exception ex)
+        {
+            batch.ForEach(b => b.Subscription.FailSubscribe(b.Request, new ChannelException(ChannelErrorCodes.Unknown, ex.Message, b.Subscription.Name, ex)));
+            return;
+        }
+
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var (subscription, request) = batch[i];
+            var result = i < results.Length ? results[i] : null;
+            if (result is null || (result.Channel is not null && result.Channel != subscription.Name))
+            {
+                subscription.FailSubscribe(request, new ChannelException(ChannelErrorCodes.Unknown, "SubscribeMany returned no matching result", subscription.Name));
+            }
+            else if (!string.IsNullOrEmpty(result.Error))
+            {
+                subscription.FailSubscribe(request, ChannelException.FromMessage(result.Error, subscription.Name));
+            }
+            else
+            {
+                subscription.CompleteSubscribe(request, result);
+            }
+        }
     }
 
     private async Task FetchSocketIdAsync()
     {
         try
         {
-            _serverSocketId = await _connection.InvokeCoreAsync<string?>(ChannelHubMethods.GetSocketId, [], CancellationToken.None).ConfigureAwait(false);
+            _serverSocketId = await _connection.InvokeAsync<string?>(ChannelHubMethods.GetSocketId, [], CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex)
         {

@@ -51,6 +51,13 @@ public sealed class ChannelsClientOptions
     [Range(1, 1_000_000)]
     public int EventBufferCapacity { get; set; } = 1024;
 
+    /// <summary>
+    /// Channels per <c>SubscribeMany</c> call when the client (re)subscribes in bulk, on start and after each reconnect.
+    /// The default is 50.
+    /// </summary>
+    [Range(1, 1000)]
+    public int SubscribeBatchSize { get; set; } = 50;
+
     /// <summary>How long <see cref="ChannelsClient.StopAsync"/> and disposal wait for the connection to close. The default is 5 seconds.</summary>
     public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
