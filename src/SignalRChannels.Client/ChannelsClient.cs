@@ -47,6 +47,8 @@ public sealed class ChannelsClient : IAsyncDisposable
     private volatile bool _stopRequested = true;
     private volatile string? _serverSocketId;
     private volatile bool _disposed;
+    private CancellationTokenSource? _heartbeatCancellation;
+    private long _roundTripTicks = -1;
 
     /// <summary>Creates a client; it does not connect until <see cref="StartAsync"/>.</summary>
     /// <param name="options">The options; <see cref="ChannelsClientOptions.Url"/> is required.</param>
@@ -100,6 +102,12 @@ public sealed class ChannelsClient : IAsyncDisposable
     /// (<c>GetSocketId</c>) after each connect. <see langword="null"/> while disconnected.
     /// </summary>
     public string? SocketId => _state == ConnectionState.Connected ? _connection.ConnectionId ?? _serverSocketId : null;
+
+    /// <summary>
+    /// The round-trip time of the last heartbeat (<see cref="ChannelsClientOptions.HeartbeatInterval"/>): the time a
+    /// <c>Heartbeat</c> call took to be answered. <see langword="null"/> until one was answered, or with heartbeats off.
+    /// </summary>
+    public TimeSpan? RoundTripTime => Interlocked.Read(ref _roundTripTicks) is >= 0 and var ticks ? TimeSpan.FromTicks(ticks) : null;
 
     /// <summary>The channels the app asked for and has not left, by full name.</summary>
     public IReadOnlyCollection<ChannelSubscription> Subscriptions => [.. _channels.Values];
@@ -304,6 +312,7 @@ public sealed class ChannelsClient : IAsyncDisposable
                 loop = _connectLoop;
             }
 
+            StopHeartbeats();
             SuspendAll();
             await _connection.StopAsync(cancellationToken).ConfigureAwait(false);
             try
@@ -503,6 +512,7 @@ public sealed class ChannelsClient : IAsyncDisposable
         _serverSocketId = null;
         SetState(ConnectionState.Connected);
         ChannelsClientLog.Connected(Logger, Url);
+        StartHeartbeats();
         var socketId = _connection.ConnectionId is null ? FetchSocketIdAsync() : Task.CompletedTask;
         var wanted = _channels.Values.Where(s => s.WantsSubscription).ToArray();
         var batches = wanted.Chunk(Options.SubscribeBatchSize).Select(batch => batch.Length == 1 ? SubscribeAsync(batch[0]) : SubscribeManyAsync(batch));
@@ -587,6 +597,66 @@ public sealed class ChannelsClient : IAsyncDisposable
         }
     }
 
+    private void StartHeartbeats()
+    {
+        if (Options.HeartbeatInterval is not { } interval)
+        {
+            return;
+        }
+
+        var cancellation = new CancellationTokenSource();
+        Interlocked.Exchange(ref _heartbeatCancellation, cancellation)?.Cancel();
+        _ = HeartbeatLoopAsync(interval, cancellation.Token);
+    }
+
+    private void StopHeartbeats() => Interlocked.Exchange(ref _heartbeatCancellation, null)?.Cancel();
+
+    /// <summary>Beats at once, then every interval, one at a time, until the connection closes or the server refuses.</summary>
+    private async Task HeartbeatLoopAsync(TimeSpan interval, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var timer = new PeriodicTimer(interval, TimeProvider);
+            do
+            {
+                if (!await BeatAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task<bool> BeatAsync(CancellationToken cancellationToken)
+    {
+        // The server records the previous measurement (it bounds the value to 10 minutes).
+        double? previous = RoundTripTime is { } rtt ? Math.Min(rtt.TotalMilliseconds, 600_000) : null;
+        var started = TimeProvider.GetTimestamp();
+        try
+        {
+            await _connection.InvokeAsync<long>(HubMethods.Heartbeat, [previous], cancellationToken).ConfigureAwait(false);
+        }
+        catch (HubException ex)
+        {
+            // The method is optional: a server without it answers with an error, and is never asked again on this connection.
+            ChannelsClientLog.HeartbeatRefused(Logger, ex.Message);
+            return false;
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The connection went away; closing it cancels this loop, and the next connection starts a new one.
+            ChannelsClientLog.HeartbeatFailed(Logger, ex);
+            return true;
+        }
+
+        Interlocked.Exchange(ref _roundTripTicks, TimeProvider.GetElapsedTime(started).Ticks);
+        return true;
+    }
+
     private async Task FetchSocketIdAsync()
     {
         try
@@ -603,6 +673,7 @@ public sealed class ChannelsClient : IAsyncDisposable
     private Task OnClosedAsync(Exception? error)
     {
         _serverSocketId = null;
+        StopHeartbeats();
         SuspendAll();
         if (_stopRequested || _disposed || !Options.Reconnect.Enabled)
         {

@@ -58,6 +58,14 @@ public sealed class ChannelsClientOptions
     [Range(1, 1000)]
     public int SubscribeBatchSize { get; set; } = 50;
 
+    /// <summary>
+    /// How often the client calls the server's optional <c>Heartbeat</c> method, which measures the round-trip time
+    /// (<see cref="ChannelsClient.RoundTripTime"/>, reported to the server's RTT metric on the next beat) and tells the
+    /// server the connection is alive. The first beat runs right after each connect. <see langword="null"/> turns
+    /// heartbeats off; transport liveness is SignalR's keep-alive either way. The default is 15 seconds.
+    /// </summary>
+    public TimeSpan? HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>How long <see cref="ChannelsClient.StopAsync"/> and disposal wait for the connection to close. The default is 5 seconds.</summary>
     public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(5);
 

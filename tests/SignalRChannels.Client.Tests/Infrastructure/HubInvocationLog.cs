@@ -6,15 +6,13 @@ namespace SignalRChannels.Client.Tests.Infrastructure;
 /// <summary>Records every hub method a test node was asked to run, with its first argument, in arrival order.</summary>
 public sealed class HubInvocationLog : IHubFilter
 {
-    private readonly ConcurrentQueue<(string Method, object? FirstArgument)> _calls = new();
+    public Recorder<(string Method, object? FirstArgument)> Recorder { get; } = new();
 
-    public IReadOnlyList<(string Method, object? FirstArgument)> Calls => [.. _calls];
-
-    public IReadOnlyList<string> Methods => [.. _calls.Select(c => c.Method)];
+    public IReadOnlyList<(string Method, object? FirstArgument)> Calls => Recorder.Items;
 
     public ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
     {
-        _calls.Enqueue((invocationContext.HubMethodName, invocationContext.HubMethodArguments.FirstOrDefault()));
+        Recorder.Add((invocationContext.HubMethodName, invocationContext.HubMethodArguments.FirstOrDefault()));
         return next(invocationContext);
     }
 }
