@@ -39,6 +39,10 @@ export class ChannelsClient {
   private restartAttempt = 0;
   private restartSince = 0;
   private serverSocketId: string | undefined;
+  private readonly heartbeatIntervalMs: number | undefined;
+  private heartbeatTimer: ReturnType<typeof setTimeout> | undefined;
+  private heartbeatGeneration = 0;
+  private lastRoundTripMs: number | undefined;
 
   constructor(private readonly options: ChannelsClientOptions) {
     if (options.connection === undefined && (typeof options.url !== "string" || options.url.length === 0)) {
@@ -55,6 +59,11 @@ export class ChannelsClient {
     this.logger = typeof options.logger === "object" ? options.logger : undefined;
     this.consoleLevel = typeof options.logger === "number" ? options.logger : LogLevel.Warning;
     this.batchSize = Math.max(1, options.subscribeBatchSize ?? 50);
+    const heartbeat = options.heartbeatIntervalMs ?? 15_000;
+    if (heartbeat !== false && !(heartbeat >= 100)) {
+      throw new RangeError("ChannelsClient: heartbeatIntervalMs must be at least 100, or false to turn heartbeats off.");
+    }
+    this.heartbeatIntervalMs = heartbeat === false ? undefined : heartbeat;
     this.host = {
       invoke: (method, ...args) => this.invokeRaw(method, ...args),
       isConnected: () => this.currentState === "connected",
@@ -87,6 +96,14 @@ export class ChannelsClient {
       return undefined;
     }
     return this.connection?.connectionId ?? this.serverSocketId;
+  }
+
+  /**
+   * The round-trip time in milliseconds of the last heartbeat (`heartbeatIntervalMs`): how long a `Heartbeat` call
+   * took to be answered. Undefined until one was answered, or with heartbeats off.
+   */
+  roundTripMs(): number | undefined {
+    return this.lastRoundTripMs;
   }
 
   /**
@@ -181,6 +198,7 @@ export class ChannelsClient {
   async disconnect(): Promise<void> {
     this.stopRequested = true;
     this.serverSocketId = undefined;
+    this.stopHeartbeats();
     this.cancelRestart();
     this.suspendAll();
     try {
@@ -247,6 +265,7 @@ export class ChannelsClient {
 
   private onReconnecting(): void {
     this.serverSocketId = undefined;
+    this.stopHeartbeats();
     this.suspendAll();
     this.setState("reconnecting");
   }
@@ -259,6 +278,7 @@ export class ChannelsClient {
   /** Learns the connection id (negotiation is skipped by default) and resubscribes every channel. */
   private async afterConnected(): Promise<void> {
     this.serverSocketId = undefined;
+    this.startHeartbeats();
     const socketId = this.connection?.connectionId
       ? Promise.resolve()
       : this.invokeRaw<string>(HubMethods.getSocketId).then(
@@ -272,6 +292,7 @@ export class ChannelsClient {
 
   private onClose(error?: Error): void {
     this.serverSocketId = undefined;
+    this.stopHeartbeats();
     this.suspendAll();
     if (this.stopRequested || this.retryPolicy === undefined) {
       this.setState("disconnected");
@@ -318,6 +339,43 @@ export class ChannelsClient {
     }
     this.setState("connected");
     await this.afterConnected();
+  }
+
+  private startHeartbeats(): void {
+    this.stopHeartbeats();
+    if (this.heartbeatIntervalMs !== undefined) {
+      void this.beat(this.heartbeatGeneration);
+    }
+  }
+
+  private stopHeartbeats(): void {
+    this.heartbeatGeneration++;
+    if (this.heartbeatTimer !== undefined) {
+      clearTimeout(this.heartbeatTimer);
+      this.heartbeatTimer = undefined;
+    }
+  }
+
+  /** One heartbeat, then the next after the interval; a newer connection (generation) ends this chain. */
+  private async beat(generation: number): Promise<void> {
+    // The server records the previous measurement (it bounds the value to 10 minutes).
+    const previous = this.lastRoundTripMs === undefined ? null : Math.min(this.lastRoundTripMs, 600_000);
+    const started = Date.now();
+    try {
+      await this.invokeRaw(HubMethods.heartbeat, previous);
+    } catch (error) {
+      if (generation === this.heartbeatGeneration && this.currentState === "connected") {
+        // The method is optional: a server without it refuses, and is not asked again on this connection.
+        this.log(LogLevel.Information, `Heartbeat refused (${String(error)}); heartbeats are off for this connection.`);
+      }
+      // Otherwise the connection went away: the next one starts a new chain.
+      return;
+    }
+    if (generation !== this.heartbeatGeneration) {
+      return;
+    }
+    this.lastRoundTripMs = Date.now() - started;
+    this.heartbeatTimer = setTimeout(() => void this.beat(generation), this.heartbeatIntervalMs);
   }
 
   private cancelRestart(): void {

@@ -43,6 +43,13 @@ export interface ChannelsClientOptions {
   readonly maxBufferedEvents?: number;
   /** Channels per `SubscribeMany` call when (re)subscribing in bulk. The default is 50. */
   readonly subscribeBatchSize?: number;
+  /**
+   * How often the client calls the server's optional `Heartbeat` method, which measures the round-trip time
+   * (`roundTripMs()`, reported to the server's RTT metric on the next beat) and tells the server the connection is
+   * alive. The first beat runs right after each connect; `false` turns heartbeats off (transport liveness is
+   * SignalR's keep-alive either way). The default is 15000.
+   */
+  readonly heartbeatIntervalMs?: number | false;
   /** Use this connection instead of building a `HubConnection` (tests, custom setups). */
   readonly connection?: ChannelsConnection;
 }

@@ -592,3 +592,74 @@ describe("package exports", () => {
     expect(index.LogLevel.Information).toBe(2);
   });
 });
+
+describe("ChannelsClient heartbeats", () => {
+  it("beats on connect and every interval, and reports the measured round trip on the next beat", async () => {
+    vi.useFakeTimers();
+    fake.handle("Heartbeat", () => {
+      vi.advanceTimersByTime(25); // the server takes 25 ms to answer
+      return Date.now();
+    });
+    const client = createClient({ heartbeatIntervalMs: 10_000 });
+
+    await client.start();
+    await settle();
+    expect(fake.heartbeats.map((h) => h.args)).toEqual([[null]]);
+    expect(client.roundTripMs()).toBe(25);
+
+    await vi.advanceTimersByTimeAsync(10_000);
+
+    expect(fake.heartbeats.map((h) => h.args)).toEqual([[null], [25]]);
+  });
+
+  it("beats by default", async () => {
+    const client = createClient();
+
+    await client.start();
+
+    expect(fake.heartbeats).toHaveLength(1);
+  });
+
+  it("does not beat with heartbeatIntervalMs: false, and rejects intervals under 100 ms", async () => {
+    const client = createClient({ heartbeatIntervalMs: false });
+
+    await client.start();
+    await settle();
+
+    expect(fake.heartbeats).toEqual([]);
+    expect(client.roundTripMs()).toBeUndefined();
+    expect(() => createClient({ heartbeatIntervalMs: 10 })).toThrow(RangeError);
+  });
+
+  it("stops asking a server that refuses Heartbeat, for that connection", async () => {
+    vi.useFakeTimers();
+    fake.handle("Heartbeat", () => Promise.reject(new Error("Unknown hub method 'Heartbeat'")));
+    const client = createClient({ heartbeatIntervalMs: 1_000 });
+
+    await client.start();
+    await vi.advanceTimersByTimeAsync(30_000);
+
+    expect(fake.heartbeats).toHaveLength(1);
+    expect(client.state).toBe("connected");
+    expect(client.roundTripMs()).toBeUndefined();
+  });
+
+  it("stops beating on disconnect() and while reconnecting, and starts again on reconnect", async () => {
+    vi.useFakeTimers();
+    const client = createClient({ heartbeatIntervalMs: 1_000 });
+    await client.start();
+    await settle();
+
+    fake.drop();
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(fake.heartbeats).toHaveLength(1);
+
+    fake.reconnect();
+    await settle();
+    expect(fake.heartbeats).toHaveLength(2);
+
+    await client.disconnect();
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(fake.heartbeats).toHaveLength(2);
+  });
+});

@@ -112,7 +112,7 @@ describe("recovery across reconnects", () => {
     const other = client.channel("room.9");
     fake.handle("SubscribeMany", (channels: string[], options: { since: Record<string, StreamPosition> } | null) =>
       channels.map((channel) =>
-        channel === name ? server.subscribe(channel, { since: options?.since?.[channel] ?? null }) : subscribeResult(channel),
+        channel === name ? server.subscribe(channel, { since: options?.since?.[channel] ?? null, events: null }) : subscribeResult(channel),
       ),
     );
     await client.start();
