@@ -26,6 +26,8 @@ builder.Services.AddSignalR()
     });
 
 var app = builder.Build();
+app.UseDefaultFiles();
+app.UseStaticFiles(); // wwwroot/: the app's pages and scripts
 app.UseAuthentication();
 app.UseAuthorization();
 
