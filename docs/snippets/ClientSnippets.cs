@@ -24,4 +24,21 @@ public static class ClientSnippets
         Console.WriteLine($"{chat.Members.Count} here, round trip {client.RoundTripTime}");
         #endregion
     }
+
+    public static async Task<bool> TestDoubleAsync()
+    {
+        #region null-connection
+        var server = new NullChannelsConnection();
+        server.AddMember("presence-chat.1", "ada", new { name = "Ada" });
+        server.Handle("SendMessage", args => null);           // an app hub method
+        await using var client = new ChannelsClient(server);  // register it in place of the real client
+        var shipped = new List<int>();
+        client.Private("orders.42").On<OrderShipped>("OrderShipped", e => shipped.Add(e.OrderId));
+        await client.StartAsync();
+
+        await server.EmitAsync("private-orders.42", "OrderShipped", new { orderId = 42 }); // returns once handled
+        var whispered = server.Invocations.Any(i => i.Method == "Whisper");
+        #endregion
+        return shipped.Count == 1 && !whispered;
+    }
 }
