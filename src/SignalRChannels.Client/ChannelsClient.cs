@@ -638,7 +638,7 @@ public sealed class ChannelsClient : IAsyncDisposable
         var started = TimeProvider.GetTimestamp();
         try
         {
-            await _connection.InvokeAsync<long>(HubMethods.Heartbeat, [previous], cancellationToken).ConfigureAwait(false);
+            await _connection.InvokeAsync<long>(ChannelHubMethods.Heartbeat, [previous], cancellationToken).ConfigureAwait(false);
         }
         catch (HubException ex)
         {

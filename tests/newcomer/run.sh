@@ -45,7 +45,7 @@ finish() {
 }
 
 pack_nuget() {
-  # One pack of the shipped projects (packages.slnf): SignalRChannels, .Redis, .Client and the template package.
+  # One pack of the shipped projects (packages.slnf): SignalRChannels, .Protocol, .Redis, .Client and the template package.
   dotnet pack "$ROOT/tests/newcomer/packages.slnf" -c Release -o "$WORK/feed" || return 1
   ls "$WORK/feed"/SignalRChannels.Templates.*.nupkg "$WORK/feed"/SignalRChannels.*.snupkg
 }
