@@ -105,7 +105,11 @@ public sealed class TestNode : IAsyncDisposable
         {
             if ((node?.Closed ?? closed) && context.Request.Path.StartsWithSegments(HubPath))
             {
-                Interlocked.Increment(ref node._refused);
+                if (node is not null)
+                {
+                    Interlocked.Increment(ref node._refused);
+                }
+
                 context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
                 return Task.CompletedTask;
             }
