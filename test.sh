@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test suite: .NET (unit, contract, functional on real Kestrel, Redis), TypeScript (unit, type,
-# integration against a real server) and browser tests in headless Chromium.
+# integration against a real server), browser tests in headless Chromium, and the newcomer test (packages,
+# template and README app used from outside the repository).
 # Installs and starts what the tests need (Redis, Chromium, nginx, npm packages) when it is missing.
 # The last line is "N passed, N failed" summed over every suite; the exit code is non-zero on any failure.
 set -uo pipefail
@@ -67,6 +68,13 @@ for ws in clients/typescript samples/ChatApp/client tests/pusher-compat; do
     fi
   done
 done
+
+log "newcomer test (tests/newcomer: packed packages, template and README app, outside the repository)"
+tests/newcomer/run.sh 2>&1 | tee "$RESULTS/newcomer.log"
+rc=${PIPESTATUS[0]}
+read -r p f < <(awk '/^[0-9]+ passed, [0-9]+ failed$/ { p=$1; f=$3 } END { printf "%d %d\n", p, f }' "$RESULTS/newcomer.log")
+passed=$((passed + p)); failed=$((failed + f))
+if [ "$rc" != "0" ]; then status=1; [ "$f" = "0" ] && failed=$((failed + 1)); fi
 
 echo
 echo "$passed passed, $failed failed"

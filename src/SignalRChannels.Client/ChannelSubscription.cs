@@ -279,8 +279,20 @@ public class ChannelSubscription
                 return;
             }
 
+            if (_state == SubscriptionState.Subscribing)
+            {
+                OnHeldDuringSubscribe(@event);
+            }
+
             _sequencer.Push(@event);
         }
+    }
+
+    /// <summary>Completes once the dispatch loop handled everything queued so far (or the channel was left).</summary>
+    internal Task FlushAsync()
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        return _queue.Writer.TryWrite(new DispatchItem.Flush(done)) ? done.Task : Task.CompletedTask;
     }
 
     /// <summary>The app left the channel: stop everything, end the readers.</summary>
@@ -308,6 +320,11 @@ public class ChannelSubscription
 
     /// <summary>Drops the handlers a subclass keeps.</summary>
     private protected virtual void ClearHandlers()
+    {
+    }
+
+    /// <summary>Notes an event that arrived while a (re)subscription was in flight; it is delivered after the result.</summary>
+    private protected virtual void OnHeldDuringSubscribe(ChannelEvent @event)
     {
     }
 
@@ -451,6 +468,9 @@ public class ChannelSubscription
                 ChannelsClientLog.SubscribeFailed(Client.Logger, Name, error.Message);
                 Raise(SubscriptionFailed, error, "SubscriptionFailed");
                 ready.TrySetException(error);
+                break;
+            case DispatchItem.Flush { Done: var done }:
+                done.TrySetResult();
                 break;
             case DispatchItem.Unsubscribed { Reason: var reason }:
                 ChannelsClientLog.ServerUnsubscribed(Client.Logger, Name, reason);

@@ -38,7 +38,7 @@ public sealed class ChannelsClient : IAsyncDisposable
     private readonly object _channelsGate = new();
     private readonly object _stateGate = new();
     private readonly SemaphoreSlim _lifecycle = new(1, 1);
-    private readonly HubConnection _connection;
+    private readonly IChannelsConnection _connection;
     private readonly ResiliencePipeline _reconnectPipeline;
     private CancellationTokenSource? _connectLoopCancellation;
     private Task _connectLoop = Task.CompletedTask;
@@ -47,27 +47,43 @@ public sealed class ChannelsClient : IAsyncDisposable
     private volatile bool _stopRequested = true;
     private volatile string? _serverSocketId;
     private volatile bool _disposed;
+    private CancellationTokenSource? _heartbeatCancellation;
+    private long _roundTripTicks = -1;
 
     /// <summary>Creates a client; it does not connect until <see cref="StartAsync"/>.</summary>
     /// <param name="options">The options; <see cref="ChannelsClientOptions.Url"/> is required.</param>
     /// <param name="loggerFactory">Logs connection, subscription and handler failures; <see langword="null"/> logs nothing.</param>
     /// <param name="timeProvider">Time for the reorder window and reconnect delays; <see langword="null"/> uses the system clock.</param>
     public ChannelsClient(ChannelsClientOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
+        : this(options, AbsoluteUrl(options), connection: null, loggerFactory, timeProvider)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        if (options.Url is not { IsAbsoluteUri: true } url)
-        {
-            throw new ArgumentException("ChannelsClientOptions.Url must be an absolute URL of the channel hub.", nameof(options));
-        }
+    }
 
+    /// <summary>
+    /// Creates a client on a <see cref="NullChannelsConnection"/>, which plays the server in an app's unit tests: every
+    /// subscription succeeds, and the test delivers events with <see cref="NullChannelsConnection.EmitAsync"/>.
+    /// </summary>
+    /// <param name="connection">The in-memory connection.</param>
+    /// <param name="options">The options; <see cref="ChannelsClientOptions.Url"/> is not used.</param>
+    /// <param name="loggerFactory">Logs handler failures; <see langword="null"/> logs nothing.</param>
+    /// <param name="timeProvider">Time for the reorder window and heartbeats; <see langword="null"/> uses the system clock.</param>
+    public ChannelsClient(NullChannelsConnection connection, ChannelsClientOptions? options = null, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
+        : this(options ?? new ChannelsClientOptions(), options?.Url ?? NullChannelsConnection.Url, connection ?? throw new ArgumentNullException(nameof(connection)), loggerFactory, timeProvider)
+    {
+    }
+
+    private ChannelsClient(ChannelsClientOptions options, Uri url, IChannelsConnection? connection, ILoggerFactory? loggerFactory, TimeProvider? timeProvider)
+    {
         Options = options;
         Url = url;
         LoggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         Logger = LoggerFactory.CreateLogger<ChannelsClient>();
         TimeProvider = timeProvider ?? TimeProvider.System;
         _reconnectPipeline = BuildReconnectPipeline(options.Reconnect, TimeProvider, Logger);
-        _connection = BuildConnection(options, url, LoggerFactory);
-        _connection.On<ChannelEvent>(ChannelHubMethods.ChannelEvent, OnChannelEvent);
+        _connection = connection ?? new HubChannelsConnection(BuildConnection(options, url, LoggerFactory));
+        (connection as NullChannelsConnection)?.Attach(this);
+
+        _connection.OnChannelEvent(OnChannelEvent);
         _connection.Closed += OnClosedAsync;
     }
 
@@ -86,6 +102,12 @@ public sealed class ChannelsClient : IAsyncDisposable
     /// (<c>GetSocketId</c>) after each connect. <see langword="null"/> while disconnected.
     /// </summary>
     public string? SocketId => _state == ConnectionState.Connected ? _connection.ConnectionId ?? _serverSocketId : null;
+
+    /// <summary>
+    /// The round-trip time of the last heartbeat (<see cref="ChannelsClientOptions.HeartbeatInterval"/>): the time a
+    /// <c>Heartbeat</c> call took to be answered. <see langword="null"/> until one was answered, or with heartbeats off.
+    /// </summary>
+    public TimeSpan? RoundTripTime => Interlocked.Read(ref _roundTripTicks) is >= 0 and var ticks ? TimeSpan.FromTicks(ticks) : null;
 
     /// <summary>The channels the app asked for and has not left, by full name.</summary>
     public IReadOnlyCollection<ChannelSubscription> Subscriptions => [.. _channels.Values];
@@ -187,7 +209,7 @@ public sealed class ChannelsClient : IAsyncDisposable
 
         try
         {
-            await _connection.InvokeCoreAsync(ChannelHubMethods.Unsubscribe, [fullName], cancellationToken).ConfigureAwait(false);
+            await _connection.InvokeAsync<object?>(ChannelHubMethods.Unsubscribe, [fullName], cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -290,6 +312,7 @@ public sealed class ChannelsClient : IAsyncDisposable
                 loop = _connectLoop;
             }
 
+            StopHeartbeats();
             SuspendAll();
             await _connection.StopAsync(cancellationToken).ConfigureAwait(false);
             try
@@ -359,6 +382,10 @@ public sealed class ChannelsClient : IAsyncDisposable
         StartConnectLoop();
     }
 
+    /// <summary>Completes once the channel's handlers have run for everything delivered so far.</summary>
+    internal Task FlushAsync(string fullName) =>
+        _channels.TryGetValue(fullName, out var subscription) ? subscription.FlushAsync() : Task.CompletedTask;
+
     /// <summary>Invokes a hub method, turning server errors and a lost connection into <see cref="ChannelException"/>.</summary>
     internal async Task<T> InvokeChannelMethodAsync<T>(string method, object?[] args, string? channel, CancellationToken cancellationToken)
     {
@@ -369,7 +396,7 @@ public sealed class ChannelsClient : IAsyncDisposable
 
         try
         {
-            return await _connection.InvokeCoreAsync<T>(method, args, cancellationToken).ConfigureAwait(false);
+            return await _connection.InvokeAsync<T>(method, args, cancellationToken).ConfigureAwait(false);
         }
         catch (HubException ex)
         {
@@ -409,6 +436,14 @@ public sealed class ChannelsClient : IAsyncDisposable
         return (TSubscription)subscription!;
     }
 
+    private static Uri AbsoluteUrl(ChannelsClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.Url is { IsAbsoluteUri: true } url
+            ? url
+            : throw new ArgumentException("ChannelsClientOptions.Url must be an absolute URL of the channel hub.", nameof(options));
+    }
+
     private static string FullName(string prefix, string otherPrefix, string name)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
@@ -438,7 +473,7 @@ public sealed class ChannelsClient : IAsyncDisposable
         var options = request.Since is null ? null : new SubscribeOptions { Since = request.Since };
         try
         {
-            var result = await _connection.InvokeCoreAsync<SubscribeResult>(ChannelHubMethods.Subscribe, [subscription.Name, options], CancellationToken.None)
+            var result = await _connection.InvokeAsync<SubscribeResult>(ChannelHubMethods.Subscribe, [subscription.Name, options], CancellationToken.None)
                 .ConfigureAwait(false);
             subscription.CompleteSubscribe(request, result);
         }
@@ -477,16 +512,156 @@ public sealed class ChannelsClient : IAsyncDisposable
         _serverSocketId = null;
         SetState(ConnectionState.Connected);
         ChannelsClientLog.Connected(Logger, Url);
+        StartHeartbeats();
         var socketId = _connection.ConnectionId is null ? FetchSocketIdAsync() : Task.CompletedTask;
-        var subscriptions = _channels.Values.Where(s => s.WantsSubscription).Select(SubscribeAsync).ToArray();
-        await Task.WhenAll([socketId, .. subscriptions]).ConfigureAwait(false);
+        var wanted = _channels.Values.Where(s => s.WantsSubscription).ToArray();
+        var batches = wanted.Chunk(Options.SubscribeBatchSize).Select(batch => batch.Length == 1 ? SubscribeAsync(batch[0]) : SubscribeManyAsync(batch));
+        await Task.WhenAll([socketId, .. batches]).ConfigureAwait(false);
+    }
+
+    /// <summary>Subscribes several channels in one <c>SubscribeMany</c> call; each result succeeds or fails on its own.</summary>
+    private Task SubscribeManyAsync(ChannelSubscription[] subscriptions)
+    {
+        var started = new List<(ChannelSubscription Subscription, SubscribeRequest Request)>(subscriptions.Length);
+        foreach (var subscription in subscriptions)
+        {
+            if (subscription.BeginSubscribe() is { } request)
+            {
+                started.Add((subscription, request));
+            }
+        }
+
+        var task = started.Count switch
+        {
+            0 => Task.CompletedTask,
+            _ => SubscribeManyCoreAsync(started),
+        };
+        foreach (var (subscription, _) in started)
+        {
+            subscription.PendingSubscribe = task;
+        }
+
+        return task;
+    }
+
+    private async Task SubscribeManyCoreAsync(List<(ChannelSubscription Subscription, SubscribeRequest Request)> batch)
+    {
+        Dictionary<string, StreamPosition?>? since = null;
+        foreach (var (subscription, request) in batch)
+        {
+            if (request.Since is not null)
+            {
+                (since ??= new(StringComparer.Ordinal))[subscription.Name] = request.Since;
+            }
+        }
+
+        var options = since is null ? null : new SubscribeManyOptions { Since = since };
+        SubscribeResult?[] results;
+        try
+        {
+            results = await _connection.InvokeAsync<SubscribeResult?[]>(
+                ChannelHubMethods.SubscribeMany, [batch.Select(b => b.Subscription.Name).ToArray(), options], CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (HubException ex)
+        {
+            batch.ForEach(b => b.Subscription.FailSubscribe(b.Request, ChannelException.From(ex, b.Subscription.Name)));
+            return;
+        }
+        catch (Exception ex) when (_connection.State != HubConnectionState.Connected)
+        {
+            batch.ForEach(b => ChannelsClientLog.SubscribeInterrupted(Logger, b.Subscription.Name, ex));
+            return;
+        }
+        catch (Exception ex)
+        {
+            batch.ForEach(b => b.Subscription.FailSubscribe(b.Request, new ChannelException(ChannelErrorCodes.Unknown, ex.Message, b.Subscription.Name, ex)));
+            return;
+        }
+
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var (subscription, request) = batch[i];
+            var result = i < results.Length ? results[i] : null;
+            if (result is null || (result.Channel is not null && result.Channel != subscription.Name))
+            {
+                subscription.FailSubscribe(request, new ChannelException(ChannelErrorCodes.Unknown, "SubscribeMany returned no matching result", subscription.Name));
+            }
+            else if (!string.IsNullOrEmpty(result.Error))
+            {
+                subscription.FailSubscribe(request, ChannelException.FromMessage(result.Error, subscription.Name));
+            }
+            else
+            {
+                subscription.CompleteSubscribe(request, result);
+            }
+        }
+    }
+
+    private void StartHeartbeats()
+    {
+        if (Options.HeartbeatInterval is not { } interval)
+        {
+            return;
+        }
+
+        var cancellation = new CancellationTokenSource();
+        Interlocked.Exchange(ref _heartbeatCancellation, cancellation)?.Cancel();
+        _ = HeartbeatLoopAsync(interval, cancellation.Token);
+    }
+
+    private void StopHeartbeats() => Interlocked.Exchange(ref _heartbeatCancellation, null)?.Cancel();
+
+    /// <summary>Beats at once, then every interval, one at a time, until the connection closes or the server refuses.</summary>
+    private async Task HeartbeatLoopAsync(TimeSpan interval, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var timer = new PeriodicTimer(interval, TimeProvider);
+            do
+            {
+                if (!await BeatAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task<bool> BeatAsync(CancellationToken cancellationToken)
+    {
+        // The server records the previous measurement (it bounds the value to 10 minutes).
+        double? previous = RoundTripTime is { } rtt ? Math.Min(rtt.TotalMilliseconds, 600_000) : null;
+        var started = TimeProvider.GetTimestamp();
+        try
+        {
+            await _connection.InvokeAsync<long>(ChannelHubMethods.Heartbeat, [previous], cancellationToken).ConfigureAwait(false);
+        }
+        catch (HubException ex)
+        {
+            // The method is optional: a server without it answers with an error, and is never asked again on this connection.
+            ChannelsClientLog.HeartbeatRefused(Logger, ex.Message);
+            return false;
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The connection went away; closing it cancels this loop, and the next connection starts a new one.
+            ChannelsClientLog.HeartbeatFailed(Logger, ex);
+            return true;
+        }
+
+        Interlocked.Exchange(ref _roundTripTicks, TimeProvider.GetElapsedTime(started).Ticks);
+        return true;
     }
 
     private async Task FetchSocketIdAsync()
     {
         try
         {
-            _serverSocketId = await _connection.InvokeCoreAsync<string?>(ChannelHubMethods.GetSocketId, [], CancellationToken.None).ConfigureAwait(false);
+            _serverSocketId = await _connection.InvokeAsync<string?>(ChannelHubMethods.GetSocketId, [], CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -498,6 +673,7 @@ public sealed class ChannelsClient : IAsyncDisposable
     private Task OnClosedAsync(Exception? error)
     {
         _serverSocketId = null;
+        StopHeartbeats();
         SuspendAll();
         if (_stopRequested || _disposed || !Options.Reconnect.Enabled)
         {

@@ -51,6 +51,21 @@ public sealed class ChannelsClientOptions
     [Range(1, 1_000_000)]
     public int EventBufferCapacity { get; set; } = 1024;
 
+    /// <summary>
+    /// Channels per <c>SubscribeMany</c> call when the client (re)subscribes in bulk, on start and after each reconnect.
+    /// The default is 50.
+    /// </summary>
+    [Range(1, 1000)]
+    public int SubscribeBatchSize { get; set; } = 50;
+
+    /// <summary>
+    /// How often the client calls the server's optional <c>Heartbeat</c> method, which measures the round-trip time
+    /// (<see cref="ChannelsClient.RoundTripTime"/>, reported to the server's RTT metric on the next beat) and tells the
+    /// server the connection is alive. The first beat runs right after each connect. <see langword="null"/> turns
+    /// heartbeats off; transport liveness is SignalR's keep-alive either way. The default is 15 seconds.
+    /// </summary>
+    public TimeSpan? HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>How long <see cref="ChannelsClient.StopAsync"/> and disposal wait for the connection to close. The default is 5 seconds.</summary>
     public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(5);
 

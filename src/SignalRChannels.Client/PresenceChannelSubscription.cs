@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using SignalRChannels.Client.Internal;
 
@@ -12,6 +13,10 @@ namespace SignalRChannels.Client;
 public sealed class PresenceChannelSubscription : PrivateChannelSubscription
 {
     private ImmutableDictionary<string, PresenceMember> _members = ImmutableDictionary.Create<string, PresenceMember>(StringComparer.Ordinal);
+
+    // Presence events that arrived while a (re)subscription was in flight, and the member ids its result listed.
+    private readonly ConditionalWeakTable<ChannelEvent, object> _heldDuringSubscribe = [];
+    private ImmutableHashSet<string> _listedBySubscribe = ImmutableHashSet.Create<string>(StringComparer.Ordinal);
 
     private PresenceChannelSubscription(ChannelsClient client, string name)
         : base(client, name)
@@ -44,8 +49,17 @@ public sealed class PresenceChannelSubscription : PrivateChannelSubscription
         return Members;
     }
 
+    private protected override void OnHeldDuringSubscribe(ChannelEvent @event)
+    {
+        if (@event.Event is EventNames.MemberJoined or EventNames.MemberLeft)
+        {
+            _heldDuringSubscribe.AddOrUpdate(@event, @event);
+        }
+    }
+
     private protected override void OnSubscribed(IReadOnlyList<PresenceMember>? members)
     {
+        _listedBySubscribe = [.. (members ?? []).Select(m => m.Id).OfType<string>()];
         Replace(members);
         base.OnSubscribed(members);
     }
@@ -61,6 +75,7 @@ public sealed class PresenceChannelSubscription : PrivateChannelSubscription
         switch (@event.Event)
         {
             case EventNames.MemberJoined when ReadMember(@event.Data, out var member, out _):
+                _heldDuringSubscribe.Remove(@event);
                 var added = false;
                 ImmutableInterlocked.Update(ref _members, members =>
                 {
@@ -76,6 +91,15 @@ public sealed class PresenceChannelSubscription : PrivateChannelSubscription
 
                 return true;
             case EventNames.MemberLeft when ReadMember(@event.Data, out var member, out var reason):
+                // The server joins the connection to the channel before it reads the member list, so a leave published
+                // just before that read can arrive ahead of the result, which already reflects it: a user reloading gets
+                // the leave of their own old connection, then a list with themselves in it. Such a held leave of
+                // someone the list names is stale and dropped. Held joins are applied (a join after the read is not listed).
+                if (_heldDuringSubscribe.Remove(@event) && _listedBySubscribe.Contains(member.Id))
+                {
+                    return true;
+                }
+
                 if (ImmutableInterlocked.TryRemove(ref _members, member.Id, out var known))
                 {
                     Raise(MemberLeft, new PresenceMemberLeftEventArgs(member.Info.ValueKind == JsonValueKind.Undefined ? known : member, reason ?? "left"), EventNames.MemberLeft);

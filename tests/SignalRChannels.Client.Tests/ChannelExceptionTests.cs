@@ -14,6 +14,24 @@ public sealed class ChannelExceptionTests
     }
 
     [Theory]
+    [InlineData("invalid_channel")]
+    [InlineData("invalid_argument")]
+    [InlineData("forbidden")]
+    [InlineData("not_subscribed")]
+    [InlineData("not_presence")]
+    [InlineData("whisper_disabled")]
+    [InlineData("payload_too_large")]
+    [InlineData("rate_limited")]
+    [InlineData("limit_exceeded")]
+    [InlineData("unavailable")]
+    public void FromMessage_EveryCodeOfTheProtocol_IsRecognized(string code)
+    {
+        var error = ChannelException.FromMessage($"An unexpected error occurred invoking 'X' on the server. HubException: {code}: detail");
+
+        Assert.Equal((code, "detail"), (error.Code, error.Detail));
+    }
+
+    [Theory]
     [InlineData("HubException: something: else")]
     [InlineData("no code at all")]
     public void FromMessage_WithoutKnownCode_IsUnknownWithWholeMessage(string message)

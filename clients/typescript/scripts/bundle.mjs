@@ -1,5 +1,6 @@
 // The browser bundle for pages without a bundler (the sample app): one ESM file with
 // @microsoft/signalr and the MessagePack protocol inside.
+import { writeFileSync } from "node:fs";
 import { build } from "esbuild";
 
 await build({
@@ -14,3 +15,9 @@ await build({
   legalComments: "linked",
   logLevel: "warning",
 });
+
+// The bundle exports exactly what the main entry does, so it shares its declarations.
+writeFileSync(
+  new URL("../dist/browser/signalr-channels.d.ts", import.meta.url),
+  'export * from "../index.js";\n',
+);

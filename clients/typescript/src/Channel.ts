@@ -15,7 +15,6 @@ import {
 import type {
   AnyEvents,
   ChannelEventOf,
-  ChannelOptions,
   EventListener,
   EventMap,
   EventName,
@@ -31,7 +30,6 @@ type AnyListener = (data: unknown, event: ChannelEvent) => void;
 export interface SubscribeRequest {
   readonly attempt: number;
   readonly since: StreamPosition | null;
-  readonly events: readonly string[] | null;
 }
 
 /**
@@ -55,7 +53,6 @@ export class Channel<TEvents extends EventMap = AnyEvents> {
     /** The full channel name, with its kind prefix. */
     readonly name: string,
     protected readonly host: ChannelHost,
-    readonly options: ChannelOptions<TEvents> = {},
   ) {
     this.sequencer = new EventSequencer(
       name,
@@ -171,7 +168,7 @@ export class Channel<TEvents extends EventMap = AnyEvents> {
     this.attempt++;
     this.currentState = "subscribing";
     this.sequencer.hold();
-    return { attempt: this.attempt, since: this.sequencer.lastPosition, events: this.options.events ?? null };
+    return { attempt: this.attempt, since: this.sequencer.lastPosition };
   }
 
   /** @internal */

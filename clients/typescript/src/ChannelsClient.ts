@@ -9,7 +9,7 @@ import { createHubConnection } from "./createHubConnection.js";
 import { PresenceChannel } from "./PresenceChannel.js";
 import { PrivateChannel } from "./PrivateChannel.js";
 import { ChannelPrefixes, ClientMethod, HubMethods, normalizeEvent, type ChannelEvent, type SubscribeResult } from "./protocol.js";
-import type { AnyEvents, ChannelOptions, ConnectionState, EventMap } from "./typing.js";
+import type { AnyEvents, ConnectionState, EventMap } from "./typing.js";
 
 type StateListener = (state: ConnectionState, previous: ConnectionState) => void;
 
@@ -39,15 +39,31 @@ export class ChannelsClient {
   private restartAttempt = 0;
   private restartSince = 0;
   private serverSocketId: string | undefined;
+  private readonly heartbeatIntervalMs: number | undefined;
+  private heartbeatTimer: ReturnType<typeof setTimeout> | undefined;
+  private heartbeatGeneration = 0;
+  private lastRoundTripMs: number | undefined;
 
   constructor(private readonly options: ChannelsClientOptions) {
     if (options.connection === undefined && (typeof options.url !== "string" || options.url.length === 0)) {
       throw new TypeError("ChannelsClient needs a hub url (or a connection).");
     }
+    if (options.connection === undefined && !isAbsoluteUrl(options.url!) && !hasPageLocation()) {
+      // SignalR resolves a relative URL against the page; outside a browser there is none, and it would fail later, obscurely.
+      throw new TypeError(
+        `ChannelsClient: the hub url '${options.url}' is relative, and there is no page to resolve it against outside a browser; ` +
+          "pass an absolute URL such as 'http://localhost:5000/hubs/chat'.",
+      );
+    }
     this.retryPolicy = retryPolicyOf(options.reconnect);
     this.logger = typeof options.logger === "object" ? options.logger : undefined;
     this.consoleLevel = typeof options.logger === "number" ? options.logger : LogLevel.Warning;
     this.batchSize = Math.max(1, options.subscribeBatchSize ?? 50);
+    const heartbeat = options.heartbeatIntervalMs ?? 15_000;
+    if (heartbeat !== false && !(heartbeat >= 100)) {
+      throw new RangeError("ChannelsClient: heartbeatIntervalMs must be at least 100, or false to turn heartbeats off.");
+    }
+    this.heartbeatIntervalMs = heartbeat === false ? undefined : heartbeat;
     this.host = {
       invoke: (method, ...args) => this.invokeRaw(method, ...args),
       isConnected: () => this.currentState === "connected",
@@ -72,10 +88,22 @@ export class ChannelsClient {
 
   /**
    * The SignalR connection id, for the `X-Socket-ID` header that lets the server exclude this
-   * connection from a broadcast (`toOthers`). Undefined while disconnected, and when negotiation is skipped.
+   * connection from a broadcast (`toOthers`). When negotiation is skipped (the default) it is asked from the
+   * server (`GetSocketId`) after each connect. Undefined unless connected.
    */
   socketId(): string | undefined {
+    if (this.currentState !== "connected") {
+      return undefined;
+    }
     return this.connection?.connectionId ?? this.serverSocketId;
+  }
+
+  /**
+   * The round-trip time in milliseconds of the last heartbeat (`heartbeatIntervalMs`): how long a `Heartbeat` call
+   * took to be answered. Undefined until one was answered, or with heartbeats off.
+   */
+  roundTripMs(): number | undefined {
+    return this.lastRoundTripMs;
   }
 
   /**
@@ -90,34 +118,42 @@ export class ChannelsClient {
     }
   }
 
-  /** A public channel; `name` carries no kind prefix. */
-  channel<TEvents extends EventMap = AnyEvents>(name: string, options?: ChannelOptions<TEvents>): Channel<TEvents> {
+  /** A public channel; `name` may not carry a `private-` or `presence-` prefix. */
+  channel<TEvents extends EventMap = AnyEvents>(name: string): Channel<TEvents> {
     if (name.startsWith(ChannelPrefixes.private) || name.startsWith(ChannelPrefixes.presence)) {
-      throw new ChannelError("invalid_channel", `'${name}' is not a public channel name: use private() or join() without the prefix`, name);
+      throw new ChannelError("invalid_channel", `'${name}' is not a public channel name: use private() or join()`, name);
     }
-    return this.subscription(name, () => new Channel<TEvents>(name, this.host, options));
+    return this.subscription(name, () => new Channel<TEvents>(name, this.host));
   }
 
-  /** The private channel `private-<name>`. */
-  private<TEvents extends EventMap = AnyEvents, TWhispers extends EventMap = AnyEvents>(
-    name: string,
-    options?: ChannelOptions<TEvents>,
-  ): PrivateChannel<TEvents, TWhispers> {
-    const fullName = ChannelPrefixes.private + name;
-    return this.subscription(fullName, () => new PrivateChannel<TEvents, TWhispers>(fullName, this.host, options));
+  /**
+   * The private channel `private-<name>`. `name` is given without the prefix, as in Laravel Echo (`orders.42`);
+   * the full name (`private-orders.42`) is accepted too and names the same channel.
+   */
+  private<TEvents extends EventMap = AnyEvents, TWhispers extends EventMap = AnyEvents>(name: string): PrivateChannel<TEvents, TWhispers> {
+    const fullName = fullNameOf(ChannelPrefixes.private, ChannelPrefixes.presence, name);
+    return this.subscription(fullName, () => new PrivateChannel<TEvents, TWhispers>(fullName, this.host));
   }
 
-  /** The presence channel `presence-<name>`; `TInfo` types each member's `info`. */
+  /**
+   * The presence channel `presence-<name>`; `TInfo` types each member's `info`. `name` is given without the
+   * prefix (`chat.1`); the full name (`presence-chat.1`) is accepted too.
+   */
   join<TEvents extends EventMap = AnyEvents, TInfo = unknown, TWhispers extends EventMap = AnyEvents>(
     name: string,
-    options?: ChannelOptions<TEvents>,
   ): PresenceChannel<TEvents, TInfo, TWhispers> {
-    const fullName = ChannelPrefixes.presence + name;
-    return this.subscription(fullName, () => new PresenceChannel<TEvents, TInfo, TWhispers>(fullName, this.host, options));
+    const fullName = fullNameOf(ChannelPrefixes.presence, ChannelPrefixes.private, name);
+    return this.subscription(fullName, () => new PresenceChannel<TEvents, TInfo, TWhispers>(fullName, this.host));
   }
 
-  /** Leaves `name`, `private-<name>` and `presence-<name>`, as Echo does. */
+  /**
+   * Leaves channels as Echo does: a name without prefix leaves `name`, `private-<name>` and `presence-<name>`;
+   * a full name (`private-orders.42`) leaves that channel only.
+   */
   async leave(name: string): Promise<void> {
+    if (name.startsWith(ChannelPrefixes.private) || name.startsWith(ChannelPrefixes.presence)) {
+      return this.leaveChannel(name);
+    }
     await Promise.all([name, ChannelPrefixes.private + name, ChannelPrefixes.presence + name].map((n) => this.leaveChannel(n)));
   }
 
@@ -161,6 +197,8 @@ export class ChannelsClient {
   /** Closes the connection and stops reconnecting. Channels are kept: `start()` resumes them. */
   async disconnect(): Promise<void> {
     this.stopRequested = true;
+    this.serverSocketId = undefined;
+    this.stopHeartbeats();
     this.cancelRestart();
     this.suspendAll();
     try {
@@ -226,6 +264,8 @@ export class ChannelsClient {
   }
 
   private onReconnecting(): void {
+    this.serverSocketId = undefined;
+    this.stopHeartbeats();
     this.suspendAll();
     this.setState("reconnecting");
   }
@@ -238,6 +278,7 @@ export class ChannelsClient {
   /** Learns the connection id (negotiation is skipped by default) and resubscribes every channel. */
   private async afterConnected(): Promise<void> {
     this.serverSocketId = undefined;
+    this.startHeartbeats();
     const socketId = this.connection?.connectionId
       ? Promise.resolve()
       : this.invokeRaw<string>(HubMethods.getSocketId).then(
@@ -250,6 +291,8 @@ export class ChannelsClient {
   }
 
   private onClose(error?: Error): void {
+    this.serverSocketId = undefined;
+    this.stopHeartbeats();
     this.suspendAll();
     if (this.stopRequested || this.retryPolicy === undefined) {
       this.setState("disconnected");
@@ -298,6 +341,43 @@ export class ChannelsClient {
     await this.afterConnected();
   }
 
+  private startHeartbeats(): void {
+    this.stopHeartbeats();
+    if (this.heartbeatIntervalMs !== undefined) {
+      void this.beat(this.heartbeatGeneration);
+    }
+  }
+
+  private stopHeartbeats(): void {
+    this.heartbeatGeneration++;
+    if (this.heartbeatTimer !== undefined) {
+      clearTimeout(this.heartbeatTimer);
+      this.heartbeatTimer = undefined;
+    }
+  }
+
+  /** One heartbeat, then the next after the interval; a newer connection (generation) ends this chain. */
+  private async beat(generation: number): Promise<void> {
+    // The server records the previous measurement (it bounds the value to 10 minutes).
+    const previous = this.lastRoundTripMs === undefined ? null : Math.min(this.lastRoundTripMs, 600_000);
+    const started = Date.now();
+    try {
+      await this.invokeRaw(HubMethods.heartbeat, previous);
+    } catch (error) {
+      if (generation === this.heartbeatGeneration && this.currentState === "connected") {
+        // The method is optional: a server without it refuses, and is not asked again on this connection.
+        this.log(LogLevel.Information, `Heartbeat refused (${String(error)}); heartbeats are off for this connection.`);
+      }
+      // Otherwise the connection went away: the next one starts a new chain.
+      return;
+    }
+    if (generation !== this.heartbeatGeneration) {
+      return;
+    }
+    this.lastRoundTripMs = Date.now() - started;
+    this.heartbeatTimer = setTimeout(() => void this.beat(generation), this.heartbeatIntervalMs);
+  }
+
   private cancelRestart(): void {
     if (this.restartTimer !== undefined) {
       clearTimeout(this.restartTimer);
@@ -311,35 +391,23 @@ export class ChannelsClient {
     }
   }
 
-  /** Subscribes every channel the app still wants, batched by event filter. */
+  /** Subscribes every channel the app still wants, `subscribeBatchSize` channels per `SubscribeMany`. */
   private async subscribeAll(): Promise<void> {
-    const groups = new Map<string, Channel<any>[]>();
-    for (const channel of this.channels.values()) {
-      if (channel.state === "subscribing" || channel.state === "failed") {
-        const key = JSON.stringify(channel.options.events ?? null);
-        const group = groups.get(key) ?? [];
-        group.push(channel);
-        groups.set(key, group);
-      }
-    }
+    const pending = [...this.channels.values()].filter((c) => c.state === "subscribing" || c.state === "failed");
     const batches: Channel<any>[][] = [];
-    for (const group of groups.values()) {
-      for (let i = 0; i < group.length; i += this.batchSize) {
-        batches.push(group.slice(i, i + this.batchSize));
-      }
+    for (let i = 0; i < pending.length; i += this.batchSize) {
+      batches.push(pending.slice(i, i + this.batchSize));
     }
     await Promise.all(batches.map((batch) => this.subscribeBatch(batch)));
   }
 
-  /** One channel: `Subscribe`. Several sharing an event filter: one `SubscribeMany`. */
+  /** One channel: `Subscribe`. Several: one `SubscribeMany`. */
   private async subscribeBatch(channels: readonly Channel<any>[]): Promise<void> {
     const requests = channels.map((channel) => channel.beginSubscribe());
-    const events = requests[0]!.events;
     try {
       if (channels.length === 1) {
         const since = requests[0]!.since;
-        const options = since === null && events === null ? null : { since, events };
-        const result = await this.invokeRaw<SubscribeResult>(HubMethods.subscribe, channels[0]!.name, options);
+        const result = await this.invokeRaw<SubscribeResult>(HubMethods.subscribe, channels[0]!.name, since === null ? null : { since });
         channels[0]!.completeSubscribe(requests[0]!, result);
         return;
       }
@@ -351,11 +419,10 @@ export class ChannelsClient {
           anySince = true;
         }
       });
-      const options = !anySince && events === null ? null : { since: anySince ? since : null, events };
       const results = await this.invokeRaw<readonly SubscribeResult[]>(
         HubMethods.subscribeMany,
         channels.map((channel) => channel.name),
-        options,
+        anySince ? { since } : null,
       );
       channels.forEach((channel, i) => this.completeFromMany(channel, requests[i]!, results[i]));
     } catch (error) {
@@ -402,6 +469,22 @@ export class ChannelsClient {
       (level >= LogLevel.Error ? console.error : console.warn)(`[signalr-channels] ${message}`);
     }
   }
+}
+
+function isAbsoluteUrl(url: string): boolean {
+  return /^[a-z][a-z\d+.-]*:/i.test(url);
+}
+
+function hasPageLocation(): boolean {
+  return typeof (globalThis as { location?: { href?: unknown } }).location?.href === "string";
+}
+
+/** The full name of a private or presence channel from a name given with or without its prefix. */
+function fullNameOf(prefix: string, otherPrefix: string, name: string): string {
+  if (name.startsWith(otherPrefix)) {
+    throw new ChannelError("invalid_channel", `'${name}' is not a ${prefix.slice(0, -1)} channel name`, name);
+  }
+  return name.startsWith(prefix) ? name : prefix + name;
 }
 
 function retryPolicyOf(reconnect: ChannelsClientOptions["reconnect"]): IRetryPolicy | undefined {

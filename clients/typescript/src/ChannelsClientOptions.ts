@@ -6,7 +6,11 @@ export type TransportName = "webSockets" | "serverSentEvents" | "longPolling";
 
 /** Options of `ChannelsClient`. Only `url` (or `connection`) is required. */
 export interface ChannelsClientOptions {
-  /** The hub URL, e.g. `/hubs/chat`. Required unless `connection` is given. */
+  /**
+   * The hub URL. In a browser it may be relative to the page (`/hubs/chat`); elsewhere (Node) it must be
+   * absolute (`http://localhost:5000/hubs/chat`), and a relative one throws a `TypeError`. Required unless
+   * `connection` is given.
+   */
   readonly url?: string;
   /** The hub protocol. `messagepack` needs the optional peer `@microsoft/signalr-protocol-msgpack`. The default is `json`. */
   readonly protocol?: "json" | "messagepack" | IHubProtocol;
@@ -39,6 +43,13 @@ export interface ChannelsClientOptions {
   readonly maxBufferedEvents?: number;
   /** Channels per `SubscribeMany` call when (re)subscribing in bulk. The default is 50. */
   readonly subscribeBatchSize?: number;
+  /**
+   * How often the client calls the server's optional `Heartbeat` method, which measures the round-trip time
+   * (`roundTripMs()`, reported to the server's RTT metric on the next beat) and tells the server the connection is
+   * alive. The first beat runs right after each connect; `false` turns heartbeats off (transport liveness is
+   * SignalR's keep-alive either way). The default is 15000.
+   */
+  readonly heartbeatIntervalMs?: number | false;
   /** Use this connection instead of building a `HubConnection` (tests, custom setups). */
   readonly connection?: ChannelsConnection;
 }

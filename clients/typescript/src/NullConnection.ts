@@ -90,6 +90,8 @@ export class NullConnection implements ChannelsConnection {
         return [];
       case HubMethods.getHistory:
         return { position: null, events: [] };
+      case HubMethods.heartbeat:
+        return Date.now();
       default:
         return null;
     }

@@ -1,4 +1,6 @@
 export { ChannelsClient } from "./ChannelsClient.js";
+// Re-exported so apps can set `logger: LogLevel.Information` without importing @microsoft/signalr themselves.
+export { LogLevel } from "@microsoft/signalr";
 export type { ChannelsClientOptions, TransportName } from "./ChannelsClientOptions.js";
 export { Channel } from "./Channel.js";
 export { PrivateChannel } from "./PrivateChannel.js";
@@ -24,7 +26,6 @@ export {
 export type {
   AnyEvents,
   ChannelEventOf,
-  ChannelOptions,
   ConnectionState,
   EventListener,
   EventMap,

@@ -65,6 +65,7 @@ export const HubMethods = {
   getMembers: "GetMembers",
   getHistory: "GetHistory",
   getSocketId: "GetSocketId",
+  heartbeat: "Heartbeat",
 } as const;
 
 /** The one client method the server calls. */

@@ -88,9 +88,3 @@ export interface HistoryQuery {
   /** Newest first. */
   readonly reverse?: boolean;
 }
-
-/** Options a channel is subscribed with. */
-export interface ChannelOptions<TEvents extends EventMap = AnyEvents> {
-  /** Receive only these events (filtered on the server, so others never cross the wire). */
-  readonly events?: readonly EventName<TEvents>[];
-}

@@ -67,4 +67,21 @@ describe("ChannelError", () => {
   it("accepts non-Error rejections", () => {
     expect(ChannelError.from("unavailable: redis down").code).toBe("unavailable");
   });
+
+  it.each([
+    "invalid_channel",
+    "invalid_argument",
+    "forbidden",
+    "not_subscribed",
+    "not_presence",
+    "whisper_disabled",
+    "payload_too_large",
+    "rate_limited",
+    "limit_exceeded",
+    "unavailable",
+  ] as const)("recognizes the protocol's code %s", (code) => {
+    const error = ChannelError.from(new Error(`An unexpected error occurred invoking 'X' on the server. HubException: ${code}: detail`));
+
+    expect([error.code, error.detail]).toEqual([code, "detail"]);
+  });
 });

@@ -25,7 +25,38 @@ afterEach(() => {
 describe("ChannelsClient construction and naming", () => {
   it("needs a url or a connection", () => {
     expect(() => new ChannelsClient({})).toThrow(TypeError);
-    expect(() => new ChannelsClient({ url: "/hubs/chat" })).not.toThrow();
+    expect(() => new ChannelsClient({ url: "http://localhost:5000/hubs/chat" })).not.toThrow();
+  });
+
+  it("rejects a relative url outside a browser with a clear error", () => {
+    expect(() => new ChannelsClient({ url: "/hubs/chat" })).toThrow(/relative.*absolute URL/);
+    expect(() => new ChannelsClient({ url: "//example.com/hubs/chat" })).toThrow(TypeError);
+  });
+
+  it("accepts a relative url where a page gives the base", () => {
+    vi.stubGlobal("location", { href: "http://localhost:5000/chat" });
+    try {
+      expect(() => new ChannelsClient({ url: "/hubs/chat" })).not.toThrow();
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
+  it("accepts the full name of a private or presence channel and names the same channel", () => {
+    const client = createClient();
+
+    expect(client.private("private-orders.42")).toBe(client.private("orders.42"));
+    expect(client.private("private-orders.42").name).toBe("private-orders.42");
+    expect(client.join("presence-chat.1")).toBe(client.join("chat.1"));
+    expect(client.join("presence-chat.1").name).toBe("presence-chat.1");
+  });
+
+  it("rejects a name with the other kind's prefix", () => {
+    const client = createClient();
+
+    expect(() => client.private("presence-chat.1")).toThrow(ChannelError);
+    expect(() => client.join("private-orders.42")).toThrow(/not a presence channel name/);
+    expect(() => client.channel("private-orders.42")).toThrow(/not a public channel name/);
   });
 
   it("prefixes private and presence channel names", () => {
@@ -86,6 +117,29 @@ describe("ChannelsClient connection", () => {
     expect(client.socketId()).toBe("conn-1");
   });
 
+  it("forgets the socket id on disconnect(), also one learned from GetSocketId", async () => {
+    // Negotiation skipped: the transport knows no id, the server tells it.
+    Object.defineProperty(fake, "connectionId", { get: () => null, set: () => undefined });
+    fake.handle("GetSocketId", () => "server-id");
+    const client = createClient();
+    await client.start();
+    expect(client.socketId()).toBe("server-id");
+
+    await client.disconnect();
+
+    expect(client.socketId()).toBeUndefined();
+  });
+
+  it("has no socket id while reconnecting", async () => {
+    const client = createClient();
+    await client.start();
+
+    fake.drop();
+
+    expect(client.state).toBe("reconnecting");
+    expect(client.socketId()).toBeUndefined();
+  });
+
   it("rejects start() and returns to disconnected when the connection cannot start", async () => {
     fake.startFailures = 1;
     const client = createClient();
@@ -125,17 +179,15 @@ describe("ChannelsClient subscriptions", () => {
     expect(fake.invocations).toEqual([{ method: "SubscribeMany", args: [["room.1", "private-orders.42", "presence-chat.1"], null] }]);
   });
 
-  it("splits bulk subscriptions by batch size and by event filter", async () => {
+  it("splits bulk subscriptions by batch size", async () => {
     const client = createClient({ subscribeBatchSize: 2 });
     ["a", "b", "c"].forEach((name) => client.channel(name));
-    client.channel("filtered", { events: ["OrderShipped"] });
 
     await client.start();
 
     expect(fake.invocations).toEqual([
       { method: "SubscribeMany", args: [["a", "b"], null] },
       { method: "Subscribe", args: ["c", null] },
-      { method: "Subscribe", args: ["filtered", { since: null, events: ["OrderShipped"] }] },
     ]);
   });
 
@@ -266,6 +318,20 @@ describe("ChannelsClient leave", () => {
 
     expect(fake.calls("Unsubscribe").map((c) => c.args)).toEqual([["chat.1"], ["private-chat.1"], ["presence-chat.1"]]);
     expect(listener).not.toHaveBeenCalled();
+  });
+
+  it("leaves only the named channel when leave() gets a full name", async () => {
+    const client = createClient();
+    const privateChannel = client.private("chat.1");
+    const presence = client.join("chat.1");
+    const publicChannel = client.channel("chat.1");
+    await client.start();
+
+    await client.leave("private-chat.1");
+
+    expect(privateChannel.state).toBe("left");
+    expect([presence.state, publicChannel.state]).toEqual(["subscribed", "subscribed"]);
+    expect(fake.calls("Unsubscribe").map((c) => c.args)).toEqual([["private-chat.1"]]);
   });
 
   it("leaves one channel by full name and gives a fresh channel when asked again", async () => {
@@ -499,7 +565,7 @@ describe("ChannelsClient reconnection", () => {
 
     expect(fake.calls("Subscribe").map((c) => c.args)).toEqual([
       ["room.1", null],
-      ["room.1", { since: { offset: 3, epoch: "e1" }, events: null }],
+      ["room.1", { since: { offset: 3, epoch: "e1" } }],
     ]);
   });
 
@@ -514,5 +580,86 @@ describe("ChannelsClient reconnection", () => {
 
     expect(fake.starts).toBe(1);
     expect(client.state).toBe("disconnected");
+  });
+});
+
+describe("package exports", () => {
+  it("re-exports SignalR's LogLevel so apps need not import @microsoft/signalr", async () => {
+    const signalr = await import("@microsoft/signalr");
+    const index = await import("../src/index.js");
+
+    expect(index.LogLevel).toBe(signalr.LogLevel);
+    expect(index.LogLevel.Information).toBe(2);
+  });
+});
+
+describe("ChannelsClient heartbeats", () => {
+  it("beats on connect and every interval, and reports the measured round trip on the next beat", async () => {
+    vi.useFakeTimers();
+    fake.handle("Heartbeat", () => {
+      vi.advanceTimersByTime(25); // the server takes 25 ms to answer
+      return Date.now();
+    });
+    const client = createClient({ heartbeatIntervalMs: 10_000 });
+
+    await client.start();
+    await settle();
+    expect(fake.heartbeats.map((h) => h.args)).toEqual([[null]]);
+    expect(client.roundTripMs()).toBe(25);
+
+    await vi.advanceTimersByTimeAsync(10_000);
+
+    expect(fake.heartbeats.map((h) => h.args)).toEqual([[null], [25]]);
+  });
+
+  it("beats by default", async () => {
+    const client = createClient();
+
+    await client.start();
+
+    expect(fake.heartbeats).toHaveLength(1);
+  });
+
+  it("does not beat with heartbeatIntervalMs: false, and rejects intervals under 100 ms", async () => {
+    const client = createClient({ heartbeatIntervalMs: false });
+
+    await client.start();
+    await settle();
+
+    expect(fake.heartbeats).toEqual([]);
+    expect(client.roundTripMs()).toBeUndefined();
+    expect(() => createClient({ heartbeatIntervalMs: 10 })).toThrow(RangeError);
+  });
+
+  it("stops asking a server that refuses Heartbeat, for that connection", async () => {
+    vi.useFakeTimers();
+    fake.handle("Heartbeat", () => Promise.reject(new Error("Unknown hub method 'Heartbeat'")));
+    const client = createClient({ heartbeatIntervalMs: 1_000 });
+
+    await client.start();
+    await vi.advanceTimersByTimeAsync(30_000);
+
+    expect(fake.heartbeats).toHaveLength(1);
+    expect(client.state).toBe("connected");
+    expect(client.roundTripMs()).toBeUndefined();
+  });
+
+  it("stops beating on disconnect() and while reconnecting, and starts again on reconnect", async () => {
+    vi.useFakeTimers();
+    const client = createClient({ heartbeatIntervalMs: 1_000 });
+    await client.start();
+    await settle();
+
+    fake.drop();
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(fake.heartbeats).toHaveLength(1);
+
+    fake.reconnect();
+    await settle();
+    expect(fake.heartbeats).toHaveLength(2);
+
+    await client.disconnect();
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(fake.heartbeats).toHaveLength(2);
   });
 });

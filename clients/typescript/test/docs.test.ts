@@ -3,7 +3,12 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
-const page = readFileSync(`${root}docs/clients/typescript.md`, "utf8");
+// Pages with TypeScript quoted from compiled files, and how many quotes each must have at least.
+const pages = [
+  ["docs/clients/typescript.md", 6],
+  ["docs/getting-started.md", 2],
+  ["README.md", 1],
+] as const;
 
 function dedent(code: string): string {
   const lines = code.split("\n");
@@ -11,11 +16,12 @@ function dedent(code: string): string {
   return lines.map((l) => l.slice(Math.min(indent, l.length - l.trimStart().length))).join("\n");
 }
 
-describe("docs/clients/typescript.md", () => {
+describe.each(pages)("%s", (path, minimum) => {
+  const page = readFileSync(`${root}${path}`, "utf8");
   const markers = [...page.matchAll(/<!-- snippet: ([\w-]+) \(([^)]+)\) -->\s*```ts\n([\s\S]*?)\n```/g)];
 
   it("quotes compiled examples", () => {
-    expect(markers.length).toBeGreaterThanOrEqual(6);
+    expect(markers.length).toBeGreaterThanOrEqual(minimum);
   });
 
   it.each(markers.map((m) => [m[1]!, m[2]!, m[3]!] as const))("quotes region %s of %s verbatim", (name, path, code) => {

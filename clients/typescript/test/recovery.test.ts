@@ -103,7 +103,7 @@ describe("recovery across reconnects", () => {
     sendLive([missedWhileAway[2]!, ...server.publish(1)]); // live events racing the Subscribe answer
     await settle();
 
-    expect(fake.calls("Subscribe")[1]!.args).toEqual([name, { since: { offset: 2, epoch: "e1" }, events: null }]);
+    expect(fake.calls("Subscribe")[1]!.args).toEqual([name, { since: { offset: 2, epoch: "e1" } }]);
     expect(delivered).toEqual([1, 2, 3, 4, 5, 6]);
     expect(gaps).toEqual([]);
   });
@@ -124,7 +124,7 @@ describe("recovery across reconnects", () => {
     await settle();
 
     const calls = fake.calls("SubscribeMany");
-    expect(calls[1]!.args).toEqual([[name, "room.9"], { since: { [name]: { offset: 2, epoch: "e1" } }, events: null }]);
+    expect(calls[1]!.args).toEqual([[name, "room.9"], { since: { [name]: { offset: 2, epoch: "e1" } } }]);
     expect(delivered).toEqual([1, 2, 3]);
     expect(other.state).toBe("subscribed");
   });

@@ -1,8 +1,10 @@
+import type { LogLevel as SignalRLogLevel } from "@microsoft/signalr";
 import { describe, expectTypeOf, it } from "vitest";
 import {
   Channel,
   ChannelError,
   ChannelsClient,
+  LogLevel,
   NullConnection,
   PresenceChannel,
   PrivateChannel,
@@ -52,8 +54,8 @@ describe("typed channels", () => {
     client.channel<OrderEvents>("orders").listen("OrderShipped", (e: { orderId: string }) => e);
     // @ts-expect-error: stopListening is typed too
     client.channel<OrderEvents>("orders").stopListening("Nope");
-    // @ts-expect-error: the event filter takes only known names
-    client.channel<OrderEvents>("orders", { events: ["OrderShipped", "Nope"] });
+    // @ts-expect-error: no event filter is offered yet (the server refuses one)
+    client.channel<OrderEvents>("orders", { events: ["OrderShipped"] });
   });
 
   it("returns the concrete channel type from each method so calls chain", () => {
@@ -142,5 +144,6 @@ describe("errors, gaps and state", () => {
   it("types the connection state", () => {
     expectTypeOf(client.state).toEqualTypeOf<"connecting" | "connected" | "reconnecting" | "disconnected">();
     expectTypeOf(client.socketId()).toEqualTypeOf<string | undefined>();
+    expectTypeOf<typeof LogLevel>().toEqualTypeOf<typeof SignalRLogLevel>();
   });
 });

@@ -39,4 +39,10 @@ internal static partial class ChannelsClientLog
 
     [LoggerMessage(12, LogLevel.Debug, "Subscribe to {Channel} was interrupted by the connection; the next connection resubscribes.")]
     public static partial void SubscribeInterrupted(ILogger logger, string channel, Exception error);
+
+    [LoggerMessage(13, LogLevel.Information, "The server refused Heartbeat ({Message}); heartbeats are off for this connection.")]
+    public static partial void HeartbeatRefused(ILogger logger, string message);
+
+    [LoggerMessage(14, LogLevel.Debug, "Heartbeat failed.")]
+    public static partial void HeartbeatFailed(ILogger logger, Exception error);
 }

@@ -16,6 +16,11 @@ internal sealed class ChannelsClientOptionsValidator : IValidateOptions<Channels
             failures.Add("Url must be an absolute URL of the channel hub.");
         }
 
+        if (options.HeartbeatInterval is { } heartbeat && (heartbeat < TimeSpan.FromMilliseconds(100) || heartbeat > TimeSpan.FromHours(1)))
+        {
+            failures.Add("HeartbeatInterval must be 100 ms to 1 hour, or null to turn heartbeats off.");
+        }
+
         if (options.Reconnect.MaxDelay < options.Reconnect.BaseDelay)
         {
             failures.Add("Reconnect.MaxDelay must not be shorter than Reconnect.BaseDelay.");

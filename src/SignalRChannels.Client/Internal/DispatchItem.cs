@@ -12,4 +12,7 @@ internal abstract record DispatchItem
     public sealed record Failed(ChannelException Error, TaskCompletionSource Ready) : DispatchItem;
 
     public sealed record Unsubscribed(string Reason) : DispatchItem;
+
+    /// <summary>Completes once everything queued before it was handled (tests on a null connection).</summary>
+    public sealed record Flush(TaskCompletionSource Done) : DispatchItem;
 }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -15,7 +16,8 @@ namespace SignalRChannels.Client.Tests.Infrastructure;
 /// <summary>
 /// A real Kestrel node on a free loopback port hosting <see cref="ClientTestHub"/> with these routes:
 /// <c>private-secret.{id}</c> (any signed-in user, except id <c>denied</c>), <c>presence-room.{id}</c> (signed-in users,
-/// member id = user id), history on <c>hist.*</c>. Its hub endpoint can be closed (503) to keep clients out.
+/// member id = user id), <c>private-gate.{id}</c> (allowed while <see cref="Gates"/> holds the id), history on <c>hist.*</c>.
+/// Its hub endpoint can be closed (503) to keep clients out; every hub method call is logged in <see cref="Invocations"/>.
 /// </summary>
 public sealed class TestNode : IAsyncDisposable
 {
@@ -23,6 +25,7 @@ public sealed class TestNode : IAsyncDisposable
 
     private readonly WebApplication _app;
     private volatile bool _closed;
+    private int _refused;
 
     private TestNode(WebApplication app, Uri baseAddress)
     {
@@ -35,6 +38,15 @@ public sealed class TestNode : IAsyncDisposable
     public IChannelBroadcaster Broadcaster => _app.Services.GetRequiredService<IChannelBroadcaster>();
 
     public ConnectionRegistry Connections => _app.Services.GetRequiredService<ConnectionRegistry>();
+
+    public HubInvocationLog Invocations => _app.Services.GetRequiredService<HubInvocationLog>();
+
+    public GateRoutes Gates => _app.Services.GetRequiredService<GateRoutes>();
+
+    public IChannelSubscriptionManager Subscriptions => _app.Services.GetRequiredService<IChannelSubscriptionManager>();
+
+    /// <summary>How many hub requests were refused while <see cref="Closed"/>.</summary>
+    public int RefusedRequests => Volatile.Read(ref _refused);
 
     /// <summary>Refuses new hub connections (HTTP 503) while true, as a node that is down would.</summary>
     public bool Closed
@@ -58,10 +70,13 @@ public sealed class TestNode : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(3));
         builder.Services.AddSingleton<ConnectionRegistry>();
+        builder.Services.AddSingleton<HubInvocationLog>();
+        var gates = new GateRoutes();
+        builder.Services.AddSingleton(gates);
         builder.Services.AddAuthentication(TestAuthenticationHandler.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, TestAuthenticationHandler>(TestAuthenticationHandler.SchemeName, null);
         builder.Services.AddAuthorization();
-        var channels = builder.Services.AddSignalR()
+        var channels = builder.Services.AddSignalR(o => o.AddFilter<HubInvocationLog>())
             .AddMessagePackProtocol()
             .AddChannels(c =>
             {
@@ -71,6 +86,7 @@ public sealed class TestNode : IAsyncDisposable
                     user.Identity?.IsAuthenticated == true
                         ? new ServerPresenceMember(user.FindFirstValue(ClaimTypes.NameIdentifier)!, new { name = user.Identity.Name })
                         : null);
+                c.Private("gate.{id}", (string id) => gates.Open.ContainsKey(id));
                 c.History("hist.*", size: 1000, ttl: TimeSpan.FromMinutes(10));
             });
         if (redisPrefix is not null)
@@ -89,6 +105,11 @@ public sealed class TestNode : IAsyncDisposable
         {
             if ((node?.Closed ?? closed) && context.Request.Path.StartsWithSegments(HubPath))
             {
+                if (node is not null)
+                {
+                    Interlocked.Increment(ref node._refused);
+                }
+
                 context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
                 return Task.CompletedTask;
             }

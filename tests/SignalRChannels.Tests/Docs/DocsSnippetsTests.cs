@@ -4,7 +4,7 @@ using Xunit;
 namespace SignalRChannels.Tests.Docs;
 
 /// <summary>
-/// Code in docs/ is quoted from compiled snippets: a block introduced by
+/// Code in docs/ and the README is quoted from compiled snippets: a block introduced by
 /// <c>&lt;!-- snippet: NAME (PATH) --&gt;</c> must equal <c>#region NAME</c> of PATH (which the build compiles).
 /// </summary>
 public sealed partial class DocsSnippetsTests
@@ -12,8 +12,10 @@ public sealed partial class DocsSnippetsTests
     public static TheoryData<string, string, string> Snippets()
     {
         var data = new TheoryData<string, string, string>();
-        var docs = Path.Combine(RepositoryFiles.Root, "docs");
-        foreach (var page in Directory.EnumerateFiles(docs, "*.md", SearchOption.AllDirectories))
+        var root = RepositoryFiles.Root;
+        var pages = Directory.EnumerateFiles(Path.Combine(root, "docs"), "*.md", SearchOption.AllDirectories)
+            .Append(Path.Combine(root, "README.md"));
+        foreach (var page in pages)
         {
             foreach (Match match in SnippetReference().Matches(File.ReadAllText(page)))
             {
@@ -22,7 +24,7 @@ public sealed partial class DocsSnippetsTests
                     continue; // TypeScript examples are checked by the client's own test run.
                 }
 
-                data.Add(Path.GetRelativePath(docs, page), match.Groups["name"].Value, match.Groups["path"].Value);
+                data.Add(Path.GetRelativePath(root, page), match.Groups["name"].Value, match.Groups["path"].Value);
             }
         }
 
@@ -37,7 +39,7 @@ public sealed partial class DocsSnippetsTests
     public void DocsSnippet_MatchesTheCompiledRegion(string page, string name, string path)
     {
         var root = RepositoryFiles.Root;
-        var text = File.ReadAllText(Path.Combine(root, "docs", page));
+        var text = File.ReadAllText(Path.Combine(root, page));
         var block = Regex.Match(
             text,
             $@"<!-- snippet: {Regex.Escape(name)} \({Regex.Escape(path)}\) -->\s*```csharp\n(?<code>.*?)\n```",

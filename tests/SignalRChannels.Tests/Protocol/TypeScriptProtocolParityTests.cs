@@ -66,11 +66,11 @@ public sealed partial class TypeScriptProtocolParityTests
         var declared = ObjectValues(Block(s_protocol, "export const HubMethods =", "} as const;"));
         var clientMethod = Literals(Block(s_protocol, "export const ClientMethod =", ";"));
 
-        // Heartbeat is optional for clients (DESIGN §9) and the TypeScript client does not call it.
+        // Heartbeat is optional for clients (DESIGN §9); the TypeScript client calls it by default.
         string[] expected =
         [
             ChannelHubMethods.Subscribe, ChannelHubMethods.SubscribeMany, ChannelHubMethods.Unsubscribe, ChannelHubMethods.Whisper,
-            ChannelHubMethods.GetMembers, ChannelHubMethods.GetHistory, ChannelHubMethods.GetSocketId,
+            ChannelHubMethods.GetMembers, ChannelHubMethods.GetHistory, ChannelHubMethods.GetSocketId, ChannelHubMethods.Heartbeat,
         ];
         AssertSameSet(expected, declared.Values);
         Assert.Equal([ChannelHubMethods.ChannelEvent], clientMethod);

@@ -77,8 +77,9 @@ describe.each<Protocol>(["json", "messagepack"])("history over %s", (protocol) =
  */
 async function recoversEveryOffset(subscriberNode: string, publisherNode: string, protocol: Protocol): Promise<void> {
   const name = uniqueName("history");
-  // The first retry waits long enough for the 50 events to be published while the client is away.
-  const { client } = await connect(subscriberNode, { protocol, start: false, reconnect: { delaysMs: [1_000, 100], jitter: 0 } });
+  // The first retry waits long enough for the 50 events to be published while the client is away (3 s: a loaded CI
+  // machine needs more than 1 s for 50 publishes across two Redis nodes).
+  const { client } = await connect(subscriberNode, { protocol, start: false, reconnect: { delaysMs: [3_000, 100], jitter: 0 } });
   const offsets = new Recorder<number>();
   const values: number[] = [];
   const gaps = new Recorder<GapInfo>();

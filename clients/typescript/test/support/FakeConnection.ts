@@ -11,6 +11,8 @@ type Responder = (...args: any[]) => unknown;
 /** A scriptable server: records invocations, answers them with handlers, plays events and outages. */
 export class FakeConnection extends NullConnection {
   readonly invocations: Invocation[] = [];
+  /** `Heartbeat` calls, kept apart so that tests of other calls need not expect them. */
+  readonly heartbeats: Invocation[] = [];
   readonly responders = new Map<string, Responder>();
   startFailures = 0;
   starts = 0;
@@ -32,7 +34,7 @@ export class FakeConnection extends NullConnection {
   }
 
   override async invoke<T = unknown>(method: string, ...args: unknown[]): Promise<T> {
-    this.invocations.push({ method, args });
+    (method === "Heartbeat" ? this.heartbeats : this.invocations).push({ method, args });
     const responder = this.responders.get(method);
     return (await (responder !== undefined ? responder(...args) : this.respond(method, args))) as T;
   }
