@@ -7,7 +7,8 @@ namespace SignalRChannels.ScaleOutTests;
 /// A node stopped gracefully (SIGTERM, <c>AddGracefulDrain</c>) mid-traffic behind nginx: it exits within its shutdown
 /// timeout, its clients reconnect through nginx to the survivor with zero loss on a history channel, users who come
 /// back within the grace period (the presence lease) are never seen to leave or join again, and a user who does not
-/// come back leaves once, reason timeout.
+/// come back leaves once, reason timeout. <c>SCALEOUT_DRAIN_USERS</c> (default 8) sets how many users take part; the
+/// test prints reconnect times after SIGTERM for docs/scaleout.md.
 /// </summary>
 public sealed class GracefulDrainTests(ITestOutputHelper output)
 {
@@ -45,7 +46,9 @@ public sealed class GracefulDrainTests(ITestOutputHelper output)
 
             // Users through nginx (half land on the node that will drain) follow the room and a history channel.
             var users = new List<(string Id, ChannelsClient Client, Recorder<long> Offsets, Recorder<GapDetectedEventArgs> Gaps)>();
-            for (var i = 0; i < 8; i++)
+            var reconnectedAt = new System.Collections.Concurrent.ConcurrentDictionary<string, long>();
+            var userCount = int.TryParse(Environment.GetEnvironmentVariable("SCALEOUT_DRAIN_USERS"), System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 8;
+            for (var i = 0; i < userCount; i++)
             {
                 var id = "u" + i;
                 var client = Track(TestClients.Create(nginx.HubUrl, id));
@@ -59,6 +62,13 @@ public sealed class GracefulDrainTests(ITestOutputHelper output)
                     return Task.CompletedTask;
                 });
                 channel.GapDetected += (_, e) => gaps.Add(e);
+                client.StateChanged += (_, e) =>
+                {
+                    if (e.Previous == ConnectionState.Reconnecting && e.Current == ConnectionState.Connected)
+                    {
+                        reconnectedAt.TryAdd(id, Stopwatch.GetTimestamp());
+                    }
+                };
                 await client.StartAsync().DefaultTimeout();
                 users.Add((id, client, offsets, gaps));
             }
@@ -93,6 +103,7 @@ public sealed class GracefulDrainTests(ITestOutputHelper output)
             });
             await Task.WhenAll(users.Select(u => u.Offsets.WaitForCountAsync(5)));
 
+            var terminatedAt = Stopwatch.GetTimestamp();
             var stopping = Stopwatch.StartNew();
             await draining.TerminateAsync(TimeSpan.FromSeconds(10));
             var exitedAfter = stopping.Elapsed;
@@ -123,9 +134,11 @@ public sealed class GracefulDrainTests(ITestOutputHelper output)
             await markers.WaitForCountAsync(1);
             Assert.Single(left.Items);
             Assert.Equal(users.Select(u => u.Id).Append("ghost").Order(), joined.Items.Order());
+            var reconnectMs = onDraining.Select(id => Stopwatch.GetElapsedTime(terminatedAt, reconnectedAt[id]).TotalMilliseconds).Order().ToArray();
             output.WriteLine(
-                $"drain: node exited {exitedAfter.TotalMilliseconds:0} ms after SIGTERM; {onDraining.Count} users moved to the survivor with {last} events, "
-                + "no gap, no member:left/member:joined for them; the user who did not come back left once (timeout)");
+                $"drain: node exited {exitedAfter.TotalMilliseconds:0} ms after SIGTERM; {onDraining.Count} of {users.Count} users moved to the survivor "
+                + $"(reconnected after p50 {reconnectMs[(reconnectMs.Length - 1) / 2]:0} ms, p99 {reconnectMs[Math.Min(reconnectMs.Length - 1, (int)Math.Ceiling(0.99 * reconnectMs.Length) - 1)]:0} ms) "
+                + $"with {last} events, no gap, no member:left/member:joined for them; the user who did not come back left once (timeout)");
             Assert.True(exitedAfter < TimeSpan.FromSeconds(5), $"the node took {exitedAfter.TotalMilliseconds:0} ms to exit");
         }
         finally

@@ -12,8 +12,8 @@ public static class GracefulDrainServerBuilderExtensions
     /// <summary>
     /// Drains this node when it shuts down (SIGTERM, <see cref="IHostApplicationLifetime.StopApplication"/>): new
     /// connections to channel hubs are refused with HTTP 503 (<c>unavailable:</c>) so a load balancer sends them
-    /// elsewhere; SignalR closes the open ones and the clients reconnect through the load balancer and recover missed
-    /// history; presence is handed over: the closed connections' members stay listed until this node's presence
+    /// elsewhere; the open ones are closed at once and the clients reconnect through the load balancer and recover
+    /// missed history; presence is handed over: the closed connections' members stay listed until this node's presence
     /// lease runs out (<see cref="PresenceOptions.MemberTimeout"/>), so users who reconnect to another node by then
     /// see no <c>member:left</c>/<c>member:joined</c>, and the others leave once, reason <c>timeout</c>. The node exits
     /// within <see cref="HostOptions.ShutdownTimeout"/>. Call it after <c>AddRedis()</c> (checked at start).
@@ -43,6 +43,9 @@ public static class GracefulDrainServerBuilderExtensions
                 ?? ActivatorUtilities.CreateInstance(provider, store.ImplementationType!)),
             provider.GetRequiredService<IHostApplicationLifetime>()));
         services.AddHostedService<GracefulDrainStartupCheck>();
+        services.AddSingleton<DrainingConnections>();
+        services.AddHostedService(provider => provider.GetRequiredService<DrainingConnections>());
+        services.Configure<HubOptions>(options => options.AddFilter<DrainingConnections>());
         return builder;
     }
 

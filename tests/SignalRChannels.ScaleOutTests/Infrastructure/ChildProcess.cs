@@ -101,10 +101,10 @@ public sealed class ChildProcess : IAsyncDisposable
     public void Kill() => _process.Kill();
 
     /// <summary>SIGTERM: what an orchestrator sends to stop a node gracefully.</summary>
-    public void Terminate()
+    public async Task TerminateAsync()
     {
         using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        kill.WaitForExit();
+        await kill.WaitForExitAsync();
     }
 
     public Task WaitForExitAsync(TimeSpan timeout) => _process.WaitForExitAsync().WaitAsync(timeout);

@@ -104,7 +104,7 @@ public sealed class ServerNode : IAsyncDisposable
     /// <summary>SIGTERM, then waits for the process to exit.</summary>
     public async Task TerminateAsync(TimeSpan timeout)
     {
-        _process.Terminate();
+        await _process.TerminateAsync();
         await _process.WaitForExitAsync(timeout);
     }
 
