@@ -1,15 +1,5 @@
-using System.Collections.Concurrent;
-using MessagePack;
-using MessagePack.Formatters;
-using MessagePack.Resolvers;
-using Microsoft.AspNetCore.Http.Connections;
-using Microsoft.AspNetCore.SignalR;
-using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Polly;
-using Polly.Retry;
 using SignalRChannels.Client.Internal;
 
 namespace SignalRChannels.Client;
@@ -33,29 +23,19 @@ public sealed class ChannelsClient : IAsyncDisposable
     /// <summary>The prefix of presence channel names.</summary>
     public const string PresencePrefix = ChannelNameRules.PresencePrefix;
 
-    private readonly Dictionary<string, ChannelSubscription> _channelsByName = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, ChannelSubscription> _channels = new(StringComparer.Ordinal);
-    private readonly object _channelsGate = new();
-    private readonly object _stateGate = new();
-    private readonly SemaphoreSlim _lifecycle = new(1, 1);
     private readonly IChannelsConnection _connection;
-    private readonly ResiliencePipeline _reconnectPipeline;
-    private CancellationTokenSource? _connectLoopCancellation;
-    private Task _connectLoop = Task.CompletedTask;
-    private int _connectLoopRunning;
-    private volatile ConnectionState _state;
-    private volatile bool _stopRequested = true;
-    private volatile string? _serverSocketId;
-    private volatile bool _disposed;
-    private CancellationTokenSource? _heartbeatCancellation;
-    private long _roundTripTicks = -1;
+    private readonly ChannelRegistry _channels;
+    private readonly ChannelSubscriber _subscriber;
+    private readonly ChannelInvoker _invoker;
+    private readonly HeartbeatMonitor _heartbeats;
+    private readonly ConnectionLifecycle _lifecycle;
 
     /// <summary>Creates a client; it does not connect until <see cref="StartAsync"/>.</summary>
     /// <param name="options">The options; <see cref="ChannelsClientOptions.Url"/> is required.</param>
     /// <param name="loggerFactory">Logs connection, subscription and handler failures; <see langword="null"/> logs nothing.</param>
     /// <param name="timeProvider">Time for the reorder window and reconnect delays; <see langword="null"/> uses the system clock.</param>
     public ChannelsClient(ChannelsClientOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
-        : this(options, AbsoluteUrl(options), connection: null, loggerFactory, timeProvider)
+        : this(options, HubConnectionFactory.AbsoluteUrl(options), connection: null, loggerFactory, timeProvider)
     {
     }
 
@@ -79,19 +59,22 @@ public sealed class ChannelsClient : IAsyncDisposable
         LoggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         Logger = LoggerFactory.CreateLogger<ChannelsClient>();
         TimeProvider = timeProvider ?? TimeProvider.System;
-        _reconnectPipeline = BuildReconnectPipeline(options.Reconnect, TimeProvider, Logger);
-        _connection = connection ?? new HubChannelsConnection(BuildConnection(options, url, LoggerFactory));
+        _connection = connection ?? new HubChannelsConnection(HubConnectionFactory.BuildConnection(options, url, LoggerFactory));
         (connection as NullChannelsConnection)?.Attach(this);
 
-        _connection.OnChannelEvent(OnChannelEvent);
-        _connection.Closed += OnClosedAsync;
+        _channels = new ChannelRegistry(Logger);
+        _subscriber = new ChannelSubscriber(_connection, Logger);
+        _invoker = new ChannelInvoker(_connection);
+        _heartbeats = new HeartbeatMonitor(_connection, options.HeartbeatInterval, TimeProvider, Logger);
+        _connection.OnChannelEvent(_channels.Dispatch);
+        _lifecycle = new ConnectionLifecycle(_connection, options, url, TimeProvider, Logger, new ConnectionCallbacks(OnConnectedAsync, OnSuspended, RaiseStateChanged));
     }
 
     /// <summary>Raised on every change of <see cref="State"/>, on the thread that caused it; handlers must not block.</summary>
     public event EventHandler<ConnectionStateChangedEventArgs>? StateChanged;
 
     /// <summary>The connection's state.</summary>
-    public ConnectionState State => _state;
+    public ConnectionState State => _lifecycle.State;
 
     /// <summary>The hub URL.</summary>
     public Uri Url { get; }
@@ -101,16 +84,16 @@ public sealed class ChannelsClient : IAsyncDisposable
     /// broadcast (<c>toOthers</c>). When negotiation is skipped (the default) it is asked from the server
     /// (<c>GetSocketId</c>) after each connect. <see langword="null"/> while disconnected.
     /// </summary>
-    public string? SocketId => _state == ConnectionState.Connected ? _connection.ConnectionId ?? _serverSocketId : null;
+    public string? SocketId => _lifecycle.SocketId;
 
     /// <summary>
     /// The round-trip time of the last heartbeat (<see cref="ChannelsClientOptions.HeartbeatInterval"/>): the time a
     /// <c>Heartbeat</c> call took to be answered. <see langword="null"/> until one was answered, or with heartbeats off.
     /// </summary>
-    public TimeSpan? RoundTripTime => Interlocked.Read(ref _roundTripTicks) is >= 0 and var ticks ? TimeSpan.FromTicks(ticks) : null;
+    public TimeSpan? RoundTripTime => _heartbeats.RoundTripTime;
 
     /// <summary>The channels the app asked for and has not left, by full name.</summary>
-    public IReadOnlyCollection<ChannelSubscription> Subscriptions => [.. _channels.Values];
+    public IReadOnlyCollection<ChannelSubscription> Subscriptions => _channels.All;
 
     internal ChannelsClientOptions Options { get; }
 
@@ -180,42 +163,13 @@ public sealed class ChannelsClient : IAsyncDisposable
     public async Task LeaveChannelAsync(string fullName, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(fullName);
-        ChannelSubscription? subscription;
-        lock (_channelsGate)
-        {
-            if (!_channelsByName.Remove(fullName, out subscription))
-            {
-                return;
-            }
-
-            _channels.TryRemove(fullName, out _);
-        }
-
-        subscription.Dispose();
-
-        // A Subscribe still in flight would otherwise reach the server after the Unsubscribe.
-        try
-        {
-            await subscription.PendingSubscribe.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception) when (!cancellationToken.IsCancellationRequested)
-        {
-        }
-
-        if (_state != ConnectionState.Connected)
+        if (!_channels.TryRemove(fullName, out var subscription))
         {
             return;
         }
 
-        try
-        {
-            await _connection.InvokeAsync<object?>(ChannelHubMethods.Unsubscribe, [fullName], cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            // The server drops the subscription with the connection anyway; nothing for the app to act on.
-            ChannelsClientLog.UnsubscribeFailed(Logger, fullName, ex);
-        }
+        subscription.Dispose();
+        await _subscriber.UnsubscribeAsync(subscription, () => _lifecycle.State == ConnectionState.Connected, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -231,7 +185,7 @@ public sealed class ChannelsClient : IAsyncDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(method);
         ArgumentNullException.ThrowIfNull(args);
-        return InvokeChannelMethodAsync<T>(method, args, channel: null, cancellationToken);
+        return _invoker.InvokeAsync<T>(method, args, channel: null, cancellationToken);
     }
 
     /// <summary>Invokes an app hub method that returns nothing.</summary>
@@ -253,94 +207,25 @@ public sealed class ChannelsClient : IAsyncDisposable
     /// <exception cref="Exception">The connection could not start (the transport's exception).</exception>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        await _lifecycle.WaitAsync(cancellationToken).ConfigureAwait(false);
-        Task? running = null;
-        try
-        {
-            if (_state == ConnectionState.Connected)
-            {
-                return;
-            }
-
-            if (Volatile.Read(ref _connectLoopRunning) == 1)
-            {
-                running = _connectLoop;
-            }
-            else
-            {
-                _stopRequested = false;
-                SetState(ConnectionState.Connecting);
-                try
-                {
-                    await _connection.StartAsync(cancellationToken).ConfigureAwait(false);
-                }
-                catch
-                {
-                    SetState(ConnectionState.Disconnected);
-                    throw;
-                }
-            }
-        }
-        finally
-        {
-            _lifecycle.Release();
-        }
-
-        if (running is not null)
-        {
-            await running.WaitAsync(cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
-        await OnConnectedAsync().ConfigureAwait(false);
+        ObjectDisposedException.ThrowIf(_lifecycle.IsDisposed, this);
+        await _lifecycle.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Closes the connection and stops reconnecting. Channels are kept: <see cref="StartAsync"/> resumes them.</summary>
     /// <param name="cancellationToken">Cancels waiting for the connection to close.</param>
     /// <returns>A task that completes when disconnected.</returns>
-    public async Task StopAsync(CancellationToken cancellationToken = default)
-    {
-        await _lifecycle.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            _stopRequested = true;
-            Task loop;
-            lock (_stateGate)
-            {
-                _connectLoopCancellation?.Cancel();
-                loop = _connectLoop;
-            }
-
-            StopHeartbeats();
-            SuspendAll();
-            await _connection.StopAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                await loop.WaitAsync(Options.StopTimeout, cancellationToken).ConfigureAwait(false);
-            }
-            catch (TimeoutException)
-            {
-            }
-
-            SetState(ConnectionState.Disconnected);
-        }
-        finally
-        {
-            _lifecycle.Release();
-        }
-    }
+    public Task StopAsync(CancellationToken cancellationToken = default) => _lifecycle.StopAsync(cancellationToken);
 
     /// <summary>Stops the connection and leaves every channel locally (the server drops them with the connection).</summary>
     /// <returns>A task that completes when the client is disposed.</returns>
     public async ValueTask DisposeAsync()
     {
-        if (_disposed)
+        if (_lifecycle.IsDisposed)
         {
             return;
         }
 
-        _disposed = true;
+        _lifecycle.MarkDisposed();
         using (var timeout = new CancellationTokenSource(Options.StopTimeout))
         {
             try
@@ -352,15 +237,7 @@ public sealed class ChannelsClient : IAsyncDisposable
             }
         }
 
-        ChannelSubscription[] channels;
-        lock (_channelsGate)
-        {
-            channels = [.. _channelsByName.Values];
-            _channelsByName.Clear();
-            _channels.Clear();
-        }
-
-        foreach (var channel in channels)
+        foreach (var channel in _channels.RemoveAll())
         {
             channel.Dispose();
         }
@@ -371,77 +248,30 @@ public sealed class ChannelsClient : IAsyncDisposable
     /// <summary>Starts connecting with the reconnect policy without waiting (used when the host starts the client).</summary>
     internal void StartInBackground()
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_state != ConnectionState.Disconnected)
-        {
-            return;
-        }
-
-        _stopRequested = false;
-        SetState(ConnectionState.Connecting);
-        StartConnectLoop();
+        ObjectDisposedException.ThrowIf(_lifecycle.IsDisposed, this);
+        _lifecycle.StartInBackground();
     }
 
     /// <summary>Completes once the channel's handlers have run for everything delivered so far.</summary>
-    internal Task FlushAsync(string fullName) =>
-        _channels.TryGetValue(fullName, out var subscription) ? subscription.FlushAsync() : Task.CompletedTask;
+    internal Task FlushAsync(string fullName) => _channels.FlushAsync(fullName);
 
     /// <summary>Invokes a hub method, turning server errors and a lost connection into <see cref="ChannelException"/>.</summary>
-    internal async Task<T> InvokeChannelMethodAsync<T>(string method, object?[] args, string? channel, CancellationToken cancellationToken)
-    {
-        if (_connection.State != HubConnectionState.Connected)
-        {
-            throw new ChannelException(ChannelErrorCodes.Unavailable, "the client is not connected", channel);
-        }
-
-        try
-        {
-            return await _connection.InvokeAsync<T>(method, args, cancellationToken).ConfigureAwait(false);
-        }
-        catch (HubException ex)
-        {
-            throw ChannelException.From(ex, channel);
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException or IOException
-            && !cancellationToken.IsCancellationRequested)
-        {
-            // The connection went away under the invocation.
-            throw new ChannelException(ChannelErrorCodes.Unavailable, "the connection was lost", channel, ex);
-        }
-    }
+    internal Task<T> InvokeChannelMethodAsync<T>(string method, object?[] args, string? channel, CancellationToken cancellationToken) =>
+        _invoker.InvokeAsync<T>(method, args, channel, cancellationToken);
 
     private TSubscription GetOrAdd<TSubscription>(string fullName, Func<ChannelsClient, string, TSubscription> create)
         where TSubscription : ChannelSubscription
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        ChannelSubscription? subscription;
-        bool created;
-        lock (_channelsGate)
-        {
-            created = !_channelsByName.TryGetValue(fullName, out subscription);
-            if (created)
-            {
-                subscription = create(this, fullName);
-                _channelsByName.Add(fullName, subscription);
-                _channels[fullName] = subscription;
-            }
-        }
+        ObjectDisposedException.ThrowIf(_lifecycle.IsDisposed, this);
+        var subscription = _channels.GetOrAdd(fullName, name => create(this, name), out var created);
 
         // Asking again for a channel the server removed is asking to be subscribed again.
-        if ((created || subscription!.State == SubscriptionState.Unsubscribed) && _state == ConnectionState.Connected)
+        if ((created || subscription.State == SubscriptionState.Unsubscribed) && _lifecycle.State == ConnectionState.Connected)
         {
-            _ = SubscribeAsync(subscription!);
+            _ = _subscriber.SubscribeAsync(subscription);
         }
 
-        return (TSubscription)subscription!;
-    }
-
-    private static Uri AbsoluteUrl(ChannelsClientOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        return options.Url is { IsAbsoluteUri: true } url
-            ? url
-            : throw new ArgumentException("ChannelsClientOptions.Url must be an absolute URL of the channel hub.", nameof(options));
+        return (TSubscription)subscription;
     }
 
     private static string FullName(string prefix, string otherPrefix, string name)
@@ -455,321 +285,29 @@ public sealed class ChannelsClient : IAsyncDisposable
         return name.StartsWith(prefix, StringComparison.Ordinal) ? name : prefix + name;
     }
 
-    private Task SubscribeAsync(ChannelSubscription subscription)
-    {
-        var request = subscription.BeginSubscribe();
-        if (request is null)
-        {
-            return Task.CompletedTask;
-        }
-
-        var task = SubscribeCoreAsync(subscription, request);
-        subscription.PendingSubscribe = task;
-        return task;
-    }
-
-    private async Task SubscribeCoreAsync(ChannelSubscription subscription, SubscribeRequest request)
-    {
-        var options = request.Since is null ? null : new SubscribeOptions { Since = request.Since };
-        try
-        {
-            var result = await _connection.InvokeAsync<SubscribeResult>(ChannelHubMethods.Subscribe, [subscription.Name, options], CancellationToken.None)
-                .ConfigureAwait(false);
-            subscription.CompleteSubscribe(request, result);
-        }
-        catch (HubException ex)
-        {
-            subscription.FailSubscribe(request, ChannelException.From(ex, subscription.Name));
-        }
-        catch (Exception ex) when (_connection.State != HubConnectionState.Connected)
-        {
-            // Suspended with the connection; the next connection resubscribes.
-            ChannelsClientLog.SubscribeInterrupted(Logger, subscription.Name, ex);
-        }
-        catch (Exception ex)
-        {
-            subscription.FailSubscribe(request, new ChannelException(ChannelErrorCodes.Unknown, ex.Message, subscription.Name, ex));
-        }
-    }
-
-    private void OnChannelEvent(ChannelEvent @event)
-    {
-        if (@event?.Channel is not { } channel || @event.Event is null)
-        {
-            ChannelsClientLog.MalformedEvent(Logger);
-            return;
-        }
-
-        if (_channels.TryGetValue(channel, out var subscription))
-        {
-            subscription.Receive(@event);
-        }
-    }
-
-    /// <summary>Learns the connection id (negotiation is usually skipped) and resubscribes every channel.</summary>
+    /// <summary>Starts heartbeats, learns the connection id and resubscribes every channel.</summary>
     private async Task OnConnectedAsync()
     {
-        _serverSocketId = null;
-        SetState(ConnectionState.Connected);
-        ChannelsClientLog.Connected(Logger, Url);
-        StartHeartbeats();
-        var socketId = _connection.ConnectionId is null ? FetchSocketIdAsync() : Task.CompletedTask;
-        var wanted = _channels.Values.Where(s => s.WantsSubscription).ToArray();
-        var batches = wanted.Chunk(Options.SubscribeBatchSize).Select(batch => batch.Length == 1 ? SubscribeAsync(batch[0]) : SubscribeManyAsync(batch));
+        _heartbeats.Start();
+        var socketId = _lifecycle.FetchSocketIdIfNeededAsync();
+        var batches = _subscriber.Resubscribe(_channels.Wanted, Options.SubscribeBatchSize);
         await Task.WhenAll([socketId, .. batches]).ConfigureAwait(false);
     }
 
-    /// <summary>Subscribes several channels in one <c>SubscribeMany</c> call; each result succeeds or fails on its own.</summary>
-    private Task SubscribeManyAsync(ChannelSubscription[] subscriptions)
+    private void OnSuspended()
     {
-        var started = new List<(ChannelSubscription Subscription, SubscribeRequest Request)>(subscriptions.Length);
-        foreach (var subscription in subscriptions)
-        {
-            if (subscription.BeginSubscribe() is { } request)
-            {
-                started.Add((subscription, request));
-            }
-        }
-
-        var task = started.Count switch
-        {
-            0 => Task.CompletedTask,
-            _ => SubscribeManyCoreAsync(started),
-        };
-        foreach (var (subscription, _) in started)
-        {
-            subscription.PendingSubscribe = task;
-        }
-
-        return task;
+        _heartbeats.Stop();
+        _channels.SuspendAll();
     }
 
-    private async Task SubscribeManyCoreAsync(List<(ChannelSubscription Subscription, SubscribeRequest Request)> batch)
+    private void RaiseStateChanged(ConnectionStateChangedEventArgs args)
     {
-        Dictionary<string, StreamPosition?>? since = null;
-        foreach (var (subscription, request) in batch)
-        {
-            if (request.Since is not null)
-            {
-                (since ??= new(StringComparer.Ordinal))[subscription.Name] = request.Since;
-            }
-        }
-
-        var options = since is null ? null : new SubscribeManyOptions { Since = since };
-        SubscribeResult?[] results;
-        try
-        {
-            results = await _connection.InvokeAsync<SubscribeResult?[]>(
-                ChannelHubMethods.SubscribeMany, [batch.Select(b => b.Subscription.Name).ToArray(), options], CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (HubException ex)
-        {
-            batch.ForEach(b => b.Subscription.FailSubscribe(b.Request, ChannelException.From(ex, b.Subscription.Name)));
-            return;
-        }
-        catch (Exception ex) when (_connection.State != HubConnectionState.Connected)
-        {
-            batch.ForEach(b => ChannelsClientLog.SubscribeInterrupted(Logger, b.Subscription.Name, ex));
-            return;
-        }
-        catch (Exception ex)
-        {
-            batch.ForEach(b => b.Subscription.FailSubscribe(b.Request, new ChannelException(ChannelErrorCodes.Unknown, ex.Message, b.Subscription.Name, ex)));
-            return;
-        }
-
-        for (var i = 0; i < batch.Count; i++)
-        {
-            var (subscription, request) = batch[i];
-            var result = i < results.Length ? results[i] : null;
-            if (result is null || (result.Channel is not null && result.Channel != subscription.Name))
-            {
-                subscription.FailSubscribe(request, new ChannelException(ChannelErrorCodes.Unknown, "SubscribeMany returned no matching result", subscription.Name));
-            }
-            else if (!string.IsNullOrEmpty(result.Error))
-            {
-                subscription.FailSubscribe(request, ChannelException.FromMessage(result.Error, subscription.Name));
-            }
-            else
-            {
-                subscription.CompleteSubscribe(request, result);
-            }
-        }
-    }
-
-    private void StartHeartbeats()
-    {
-        if (Options.HeartbeatInterval is not { } interval)
-        {
-            return;
-        }
-
-        var cancellation = new CancellationTokenSource();
-        Interlocked.Exchange(ref _heartbeatCancellation, cancellation)?.Cancel();
-        _ = HeartbeatLoopAsync(interval, cancellation.Token);
-    }
-
-    private void StopHeartbeats() => Interlocked.Exchange(ref _heartbeatCancellation, null)?.Cancel();
-
-    /// <summary>Beats at once, then every interval, one at a time, until the connection closes or the server refuses.</summary>
-    private async Task HeartbeatLoopAsync(TimeSpan interval, CancellationToken cancellationToken)
-    {
-        try
-        {
-            using var timer = new PeriodicTimer(interval, TimeProvider);
-            do
-            {
-                if (!await BeatAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    return;
-                }
-            }
-            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false));
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
-
-    private async Task<bool> BeatAsync(CancellationToken cancellationToken)
-    {
-        // The server records the previous measurement (it bounds the value to 10 minutes).
-        double? previous = RoundTripTime is { } rtt ? Math.Min(rtt.TotalMilliseconds, 600_000) : null;
-        var started = TimeProvider.GetTimestamp();
-        try
-        {
-            await _connection.InvokeAsync<long>(ChannelHubMethods.Heartbeat, [previous], cancellationToken).ConfigureAwait(false);
-        }
-        catch (HubException ex)
-        {
-            // The method is optional: a server without it answers with an error, and is never asked again on this connection.
-            ChannelsClientLog.HeartbeatRefused(Logger, ex.Message);
-            return false;
-        }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            // The connection went away; closing it cancels this loop, and the next connection starts a new one.
-            ChannelsClientLog.HeartbeatFailed(Logger, ex);
-            return true;
-        }
-
-        Interlocked.Exchange(ref _roundTripTicks, TimeProvider.GetElapsedTime(started).Ticks);
-        return true;
-    }
-
-    private async Task FetchSocketIdAsync()
-    {
-        try
-        {
-            _serverSocketId = await _connection.InvokeAsync<string?>(ChannelHubMethods.GetSocketId, [], CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            // Optional extension: a server without it only loses toOthers.
-            ChannelsClientLog.SocketIdFailed(Logger, ex);
-        }
-    }
-
-    private Task OnClosedAsync(Exception? error)
-    {
-        _serverSocketId = null;
-        StopHeartbeats();
-        SuspendAll();
-        if (_stopRequested || _disposed || !Options.Reconnect.Enabled)
-        {
-            SetState(ConnectionState.Disconnected, error);
-            return Task.CompletedTask;
-        }
-
-        ChannelsClientLog.ConnectionLost(Logger, error);
-        SetState(ConnectionState.Reconnecting, error);
-        StartConnectLoop();
-        return Task.CompletedTask;
-    }
-
-    private void StartConnectLoop()
-    {
-        lock (_stateGate)
-        {
-            if (_connectLoopRunning == 1)
-            {
-                return;
-            }
-
-            _connectLoopRunning = 1;
-            _connectLoopCancellation?.Dispose();
-            var cancellation = new CancellationTokenSource();
-            _connectLoopCancellation = cancellation;
-            _connectLoop = Task.Run(() => ConnectLoopAsync(cancellation.Token), CancellationToken.None);
-        }
-    }
-
-    private async Task ConnectLoopAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _reconnectPipeline.ExecuteAsync(
-                static async (connection, token) => await connection.StartAsync(token).ConfigureAwait(false),
-                _connection,
-                cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            Volatile.Write(ref _connectLoopRunning, 0);
-            if (!cancellationToken.IsCancellationRequested && !_stopRequested)
-            {
-                ChannelsClientLog.ReconnectGaveUp(Logger, ex);
-                SetState(ConnectionState.Disconnected, ex);
-            }
-
-            return;
-        }
-
-        Volatile.Write(ref _connectLoopRunning, 0);
-        if (_stopRequested)
-        {
-            return;
-        }
-
-        // Closed fires only after a start succeeds; a close that raced the flag reset above is caught here.
-        if (_connection.State == HubConnectionState.Disconnected)
-        {
-            await OnClosedAsync(null).ConfigureAwait(false);
-            return;
-        }
-
-        await OnConnectedAsync().ConfigureAwait(false);
-    }
-
-    private void SuspendAll()
-    {
-        foreach (var subscription in _channels.Values)
-        {
-            subscription.Suspend();
-        }
-    }
-
-    private void SetState(ConnectionState state, Exception? error = null)
-    {
-        ConnectionState previous;
-        lock (_stateGate)
-        {
-            previous = _state;
-            if (previous == state)
-            {
-                return;
-            }
-
-            _state = state;
-        }
-
         var handlers = StateChanged;
         if (handlers is null)
         {
             return;
         }
 
-        var args = new ConnectionStateChangedEventArgs(previous, state, error);
         foreach (var handler in handlers.GetInvocationList().Cast<EventHandler<ConnectionStateChangedEventArgs>>())
         {
             try
@@ -781,72 +319,5 @@ public sealed class ChannelsClient : IAsyncDisposable
                 ChannelsClientLog.HandlerFailed(Logger, string.Empty, nameof(StateChanged), ex);
             }
         }
-    }
-
-    private static HubConnection BuildConnection(ChannelsClientOptions options, Uri url, ILoggerFactory loggerFactory)
-    {
-        var builder = new HubConnectionBuilder().WithUrl(url, options.Transports, http =>
-        {
-            http.SkipNegotiation = options.SkipNegotiation && options.Transports == HttpTransportType.WebSockets;
-            if (options.AccessTokenProvider is { } tokens)
-            {
-                http.AccessTokenProvider = tokens;
-            }
-
-            foreach (var (name, value) in options.Headers)
-            {
-                http.Headers[name] = value;
-            }
-
-            if (options.HttpMessageHandlerFactory is { } handlers)
-            {
-                http.HttpMessageHandlerFactory = handlers;
-            }
-        });
-        if (options.Protocol == ChannelsProtocol.MessagePack)
-        {
-            builder.AddMessagePackProtocol(messagePack => messagePack.SerializerOptions = MessagePackOptions);
-        }
-
-        builder.Services.AddSingleton(loggerFactory);
-        options.ConfigureConnection?.Invoke(builder);
-        return builder.Build();
-    }
-
-    /// <summary>
-    /// Payloads stay <see cref="System.Text.Json.JsonElement"/> on the client (written as native MessagePack maps);
-    /// the contractless resolver that allows non-public members reads <see cref="PresenceMember"/> through its private constructor.
-    /// </summary>
-    private static MessagePackSerializerOptions MessagePackOptions { get; } =
-        MessagePackSerializerOptions.Standard
-            .WithResolver(CompositeResolver.Create(
-                [JsonElementFormatter.Instance],
-                [ContractlessStandardResolverAllowPrivate.Instance]))
-            .WithSecurity(MessagePackSecurity.UntrustedData);
-
-    private static ResiliencePipeline BuildReconnectPipeline(ReconnectOptions options, TimeProvider timeProvider, ILogger logger)
-    {
-        var builder = new ResiliencePipelineBuilder { TimeProvider = timeProvider };
-        var attempts = options.MaxAttempts ?? int.MaxValue;
-        if (attempts > 1)
-        {
-            builder.AddRetry(new RetryStrategyOptions
-            {
-                ShouldHandle = args => ValueTask.FromResult(
-                    args.Outcome.Exception is not null && !args.Context.CancellationToken.IsCancellationRequested),
-                MaxRetryAttempts = attempts == int.MaxValue ? int.MaxValue : attempts - 1,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = options.UseJitter,
-                Delay = options.BaseDelay,
-                MaxDelay = options.MaxDelay,
-                OnRetry = args =>
-                {
-                    ChannelsClientLog.ReconnectAttemptFailed(logger, args.AttemptNumber + 1, args.RetryDelay, args.Outcome.Exception);
-                    return default;
-                },
-            });
-        }
-
-        return builder.Build();
     }
 }
