@@ -18,33 +18,24 @@ namespace SignalRChannels.Client;
 /// </remarks>
 public class ChannelSubscription
 {
-    private readonly object _gate = new();
     private readonly HandlerList _handlers = new();
-    private readonly Channel<DispatchItem> _queue = System.Threading.Channels.Channel.CreateUnbounded<DispatchItem>(
-        new UnboundedChannelOptions { SingleReader = true });
-
-    private readonly CancellationTokenSource _disposed = new();
+    private readonly DispatchQueue _queue;
     private readonly EventSequencer _sequencer;
-    // Volatile: read without the lock by the sequencer (which must never take this lock: it is taken after it).
-    private volatile SubscriptionState _state = SubscriptionState.Subscribing;
-    private int _attempt;
-    private bool _everSubscribed;
-    private TaskCompletionSource _ready = NewReady();
-
-    // The outcome of an attempt completes _ready on the dispatch loop; a newer attempt needs a fresh one.
-    private bool _readyHandedOff;
+    private readonly SubscriptionStateMachine _machine;
 
     private protected ChannelSubscription(ChannelsClient client, string name)
     {
         Client = client;
         Name = name;
+        _queue = new DispatchQueue(name, client.Logger, DispatchAsync);
         _sequencer = new EventSequencer(
             name,
             new Sink(this),
             client.TimeProvider,
             client.Options.ReorderWindow,
             client.Options.MaxEventsAhead);
-        _ = Task.Run(DispatchLoopAsync);
+        _machine = new SubscriptionStateMachine(name, _sequencer, _queue.Writer, OnHeldDuringSubscribe);
+        _queue.Start();
     }
 
     internal static ChannelSubscription Create(ChannelsClient client, string name) => new(client, name);
@@ -65,7 +56,7 @@ public class ChannelSubscription
     public string Name { get; }
 
     /// <summary>Where the subscription stands.</summary>
-    public SubscriptionState State => _state;
+    public SubscriptionState State => _machine.State;
 
     /// <summary>The position of the last event delivered to the app; <see langword="null"/> on channels without history.</summary>
     public StreamPosition? Position => _sequencer.LastPosition;
@@ -79,18 +70,7 @@ public class ChannelSubscription
     /// </summary>
     /// <param name="cancellationToken">Stops waiting.</param>
     /// <returns>A task that completes once subscribed.</returns>
-    public Task WhenSubscribedAsync(CancellationToken cancellationToken = default)
-    {
-        lock (_gate)
-        {
-            if (_state == SubscriptionState.Left)
-            {
-                return Task.FromException(new ObjectDisposedException(Name, "The channel was left."));
-            }
-
-            return _ready.Task.WaitAsync(cancellationToken);
-        }
-    }
+    public Task WhenSubscribedAsync(CancellationToken cancellationToken = default) => _machine.WhenSubscribedAsync(cancellationToken);
 
     /// <summary>Calls <paramref name="handler"/> with the payload and envelope of every <paramref name="eventName"/> event.</summary>
     /// <typeparam name="T">The payload type, read with <see cref="ChannelsClientOptions.SerializerOptions"/>.</typeparam>
@@ -180,140 +160,35 @@ public class ChannelSubscription
     /// <returns>A task that completes when the channel is left.</returns>
     public Task LeaveAsync(CancellationToken cancellationToken = default) => Client.LeaveChannelAsync(Name, cancellationToken);
 
-    internal SubscribeRequest? BeginSubscribe()
-    {
-        lock (_gate)
-        {
-            if (_state is SubscriptionState.Left)
-            {
-                return null;
-            }
+    internal SubscribeRequest? BeginSubscribe() => _machine.Begin();
 
-            _attempt++;
-            _state = SubscriptionState.Subscribing;
-            RenewReady();
+    internal void CompleteSubscribe(SubscribeRequest request, SubscribeResult result) => _machine.Complete(request, result);
 
-            _sequencer.Hold();
-            return new SubscribeRequest(_attempt, _sequencer.LastPosition);
-        }
-    }
-
-    internal void CompleteSubscribe(SubscribeRequest request, SubscribeResult result)
-    {
-        lock (_gate)
-        {
-            if (request.Attempt != _attempt || _state != SubscriptionState.Subscribing)
-            {
-                return;
-            }
-
-            _state = SubscriptionState.Subscribed;
-            var resubscribed = _everSubscribed;
-            _everSubscribed = true;
-            var current = result.Position?.ToPosition();
-            var recovered = request.Since is not null && result.Recovered;
-            _queue.Writer.TryWrite(new DispatchItem.Subscribed(
-                new SubscribedEventArgs(recovered ? request.Since : current, recovered, resubscribed),
-                result.Members,
-                _ready));
-            _readyHandedOff = true;
-            _sequencer.Resume(current, result.Recovered, result.Missed, request.Since);
-        }
-    }
-
-    internal void FailSubscribe(SubscribeRequest request, ChannelException error)
-    {
-        lock (_gate)
-        {
-            if (request.Attempt != _attempt || _state != SubscriptionState.Subscribing)
-            {
-                return;
-            }
-
-            _state = SubscriptionState.Failed;
-            _queue.Writer.TryWrite(new DispatchItem.Failed(error, _ready));
-            _readyHandedOff = true;
-        }
-    }
+    internal void FailSubscribe(SubscribeRequest request, ChannelException error) => _machine.Fail(request, error);
 
     /// <summary>The connection was lost: hold events until the resubscription.</summary>
-    internal void Suspend()
-    {
-        lock (_gate)
-        {
-            if (_state is SubscriptionState.Subscribed or SubscriptionState.Subscribing or SubscriptionState.Failed)
-            {
-                _attempt++;
-                _state = SubscriptionState.Subscribing;
-                RenewReady();
-
-                _sequencer.Hold();
-            }
-        }
-    }
+    internal void Suspend() => _machine.Suspend();
 
     /// <summary>The latest Subscribe call, which a leave waits for so that its Unsubscribe reaches the server after it.</summary>
     internal Task PendingSubscribe { get; set; } = Task.CompletedTask;
 
     /// <summary>Whether the client should (re)subscribe this channel on connect.</summary>
-    internal bool WantsSubscription => _state is SubscriptionState.Subscribing or SubscriptionState.Failed;
+    internal bool WantsSubscription => _machine.WantsSubscription;
 
-    internal void Receive(ChannelEvent @event)
-    {
-        lock (_gate)
-        {
-            if (_state is not (SubscriptionState.Subscribed or SubscriptionState.Subscribing))
-            {
-                return;
-            }
-
-            if (@event.Event == EventNames.Unsubscribed)
-            {
-                _attempt++;
-                _state = SubscriptionState.Unsubscribed;
-                _sequencer.Hold();
-                var reason = @event.Data.ValueKind == JsonValueKind.Object
-                    && @event.Data.TryGetProperty("reason", out var r) && r.ValueKind == JsonValueKind.String
-                        ? r.GetString()! : "unsubscribed";
-                _queue.Writer.TryWrite(new DispatchItem.Unsubscribed(reason));
-                return;
-            }
-
-            if (_state == SubscriptionState.Subscribing)
-            {
-                OnHeldDuringSubscribe(@event);
-            }
-
-            _sequencer.Push(@event);
-        }
-    }
+    internal void Receive(ChannelEvent @event) => _machine.Receive(@event);
 
     /// <summary>Completes once the dispatch loop handled everything queued so far (or the channel was left).</summary>
-    internal Task FlushAsync()
-    {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        return _queue.Writer.TryWrite(new DispatchItem.Flush(done)) ? done.Task : Task.CompletedTask;
-    }
+    internal Task FlushAsync() => _queue.FlushAsync();
 
     /// <summary>The app left the channel: stop everything, end the readers.</summary>
     internal void Dispose()
     {
-        lock (_gate)
+        if (!_machine.Leave())
         {
-            if (_state == SubscriptionState.Left)
-            {
-                return;
-            }
-
-            _state = SubscriptionState.Left;
-            _attempt++;
-            _sequencer.Dispose();
-            _ready.TrySetException(new ObjectDisposedException(Name, "The channel was left."));
-            _ = _ready.Task.Exception;
+            return;
         }
 
-        _queue.Writer.TryComplete();
-        _disposed.Cancel();
+        _queue.Stop();
         _handlers.Clear();
         ClearHandlers();
     }
@@ -380,57 +255,14 @@ public class ChannelSubscription
     }
 
     /// <summary>Reads a wire event as the app's type.</summary>
-    private protected ChannelEvent<T> Typed<T>(ChannelEvent @event)
-    {
-        T data;
-        if (typeof(T) == typeof(JsonElement))
-        {
-            data = (T)(object)@event.Data;
-        }
-        else if (@event.Data.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
-        {
-            data = default!;
-        }
-        else
-        {
-            data = @event.Data.Deserialize<T>(Client.Options.SerializerOptions)!;
-        }
-
-        var position = @event.Offset is { } offset ? new StreamPosition(offset, @event.Epoch ?? _sequencer.LastPosition?.Epoch ?? string.Empty) : null;
-        return new ChannelEvent<T>(
-            @event.Channel ?? Name,
-            @event.Event ?? string.Empty,
-            data,
-            position,
-            DateTimeOffset.FromUnixTimeMilliseconds(@event.Timestamp),
-            @event.From);
-    }
+    private protected ChannelEvent<T> Typed<T>(ChannelEvent @event) =>
+        ChannelEventReader.Read<T>(@event, Name, Client.Options.SerializerOptions, _sequencer.LastPosition?.Epoch);
 
     private async Task<HistoryResult?> FetchHistoryAsync(StreamPosition? since, int? limit, bool? reverse, CancellationToken cancellationToken)
     {
         var options = new HistoryOptions { Since = since, Limit = limit, Reverse = reverse };
         return await Client.InvokeChannelMethodAsync<HistoryResult?>(ChannelHubMethods.GetHistory, [Name, options], Name, cancellationToken)
             .ConfigureAwait(false);
-    }
-
-    private async Task DispatchLoopAsync()
-    {
-        var token = _disposed.Token;
-        await foreach (var item in _queue.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
-        {
-            try
-            {
-                await DispatchAsync(item, token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (token.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                ChannelsClientLog.HandlerFailed(Client.Logger, Name, item.GetType().Name, ex);
-            }
-        }
     }
 
     private async ValueTask DispatchAsync(DispatchItem item, CancellationToken cancellationToken)
@@ -479,17 +311,6 @@ public class ChannelSubscription
                 break;
         }
     }
-
-    private void RenewReady()
-    {
-        if (_ready.Task.IsCompleted || _readyHandedOff)
-        {
-            _ready = NewReady();
-            _readyHandedOff = false;
-        }
-    }
-
-    private static TaskCompletionSource NewReady() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private sealed class Sink(ChannelSubscription owner) : ISequencerSink
     {
