@@ -4,7 +4,8 @@ namespace SignalRChannels.Client.Internal;
 /// Turns the events of one channel as they arrive (duplicated, out of order, across reconnects) into the events the
 /// app sees: each offset once, in order, and every hole either filled from history after a short reorder window or
 /// reported as a gap. Events without an offset pass straight through. Thread-safe: one lock guards the state, and the
-/// sink is called under it.
+/// sink is called under it. This class holds back events during (re)subscriptions and fills holes from history after the
+/// reorder window; the <see cref="OrderedEventBuffer"/> keeps the order.
 /// </summary>
 internal sealed class EventSequencer : IDisposable
 {
@@ -12,15 +13,12 @@ internal sealed class EventSequencer : IDisposable
     private const int MaxFetch = 500;
 
     private readonly object _gate = new();
-    private readonly string _channel;
     private readonly ISequencerSink _sink;
+    private readonly OrderedEventBuffer _buffer;
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan _reorderWindow;
     private readonly int _maxAhead;
-    private readonly SortedDictionary<long, ChannelEvent> _ahead = [];
-    private readonly HashSet<string> _retiredEpochs = new(StringComparer.Ordinal);
     private List<ChannelEvent> _held = [];
-    private StreamPosition? _position;
     private bool _holding = true;
     private bool _filling;
     private ITimer? _timer;
@@ -30,8 +28,8 @@ internal sealed class EventSequencer : IDisposable
 
     public EventSequencer(string channel, ISequencerSink sink, TimeProvider timeProvider, TimeSpan reorderWindow, int maxAhead)
     {
-        _channel = channel;
         _sink = sink;
+        _buffer = new OrderedEventBuffer(channel, sink);
         _timeProvider = timeProvider;
         _reorderWindow = reorderWindow;
         _maxAhead = maxAhead;
@@ -44,7 +42,7 @@ internal sealed class EventSequencer : IDisposable
         {
             lock (_gate)
             {
-                return _position;
+                return _buffer.Position;
             }
         }
     }
@@ -73,39 +71,15 @@ internal sealed class EventSequencer : IDisposable
         {
             _holding = false;
             Interrupt();
-            if (since is null)
-            {
-                _position = current;
-            }
-            else if (!recovered)
-            {
-                var sameEpoch = current is not null && current.Epoch == since.Epoch;
-                if (!sameEpoch || current!.Offset > since.Offset)
-                {
-                    _sink.Gap(new GapDetectedEventArgs(
-                        _channel,
-                        current is null || sameEpoch ? GapReason.NotRecovered : GapReason.EpochChanged,
-                        since.Epoch ?? string.Empty,
-                        since.Offset + 1,
-                        sameEpoch ? current!.Offset : null));
-                }
+            _buffer.Resume(current, recovered, since);
 
-                if (current is not null && !sameEpoch)
-                {
-                    _retiredEpochs.Add(since.Epoch ?? string.Empty);
-                }
-
-                _position = current;
-            }
-
-            var pending = new List<ChannelEvent>((missed?.Count ?? 0) + _ahead.Count + _held.Count);
+            var pending = new List<ChannelEvent>((missed?.Count ?? 0) + _buffer.AheadCount + _held.Count);
             if (missed is not null)
             {
                 pending.AddRange(missed);
             }
 
-            pending.AddRange(_ahead.Values);
-            _ahead.Clear();
+            pending.AddRange(_buffer.TakeAhead());
             pending.AddRange(_held);
             _held = [];
             foreach (var @event in pending)
@@ -132,7 +106,7 @@ internal sealed class EventSequencer : IDisposable
             Interrupt();
             _holding = true;
             _held = [];
-            _ahead.Clear();
+            _buffer.ClearAhead();
         }
     }
 
@@ -150,37 +124,25 @@ internal sealed class EventSequencer : IDisposable
             return;
         }
 
-        var epoch = @event.Epoch ?? _position?.Epoch ?? string.Empty;
-        if (_retiredEpochs.Contains(epoch))
+        var placement = _buffer.Place(@event, offset, out var epochSwitched);
+        if (epochSwitched)
+        {
+            Interrupt();
+        }
+
+        if (placement == OrderedEventBuffer.Placement.Dropped)
         {
             return;
         }
 
-        if (_position is null)
+        if (placement == OrderedEventBuffer.Placement.Next)
         {
-            // No position yet (subscribed before history existed): start from the first event seen.
-            _position = new StreamPosition(offset - 1, epoch);
-        }
-        else if (epoch != _position.Epoch)
-        {
-            SwitchEpoch(epoch);
-        }
-
-        var last = _position.Offset;
-        if (offset <= last)
-        {
-            return;
-        }
-
-        if (offset == last + 1)
-        {
-            Emit(@event);
+            _buffer.Emit(@event);
             Drain();
             return;
         }
 
-        _ahead.TryAdd(offset, @event);
-        if (_ahead.Count > _maxAhead)
+        if (_buffer.AheadCount > _maxAhead)
         {
             CancelTimer();
 
@@ -200,63 +162,16 @@ internal sealed class EventSequencer : IDisposable
         _filling = false;
     }
 
-    private void Emit(ChannelEvent @event)
-    {
-        _position = new StreamPosition(@event.Offset!.Value, _position!.Epoch);
-        _sink.Deliver(@event);
-    }
-
     /// <summary>Delivers the events that have become contiguous, and waits for the next hole if one remains.</summary>
     private void Drain()
     {
-        while (_ahead.Remove(_position!.Offset + 1, out var next))
-        {
-            Emit(next);
-        }
-
-        // Anything at or below the position is a duplicate of what was just delivered.
-        while (_ahead.Count > 0 && _ahead.First().Key <= _position.Offset)
-        {
-            _ahead.Remove(_ahead.First().Key);
-        }
-
-        if (_ahead.Count == 0)
-        {
-            CancelTimer();
-        }
-        else
+        if (_buffer.Drain())
         {
             ArmTimer();
         }
-    }
-
-    private void SwitchEpoch(string epoch)
-    {
-        var previous = _position!;
-
-        // What we hold of the old stream can never be fetched any more: deliver it, reporting its holes.
-        var stale = _ahead.Values.ToList();
-        _ahead.Clear();
-        foreach (var @event in stale)
+        else
         {
-            SkipTo(@event.Offset!.Value - 1, GapReason.EpochChanged);
-            Emit(@event);
-        }
-
-        _sink.Gap(new GapDetectedEventArgs(_channel, GapReason.EpochChanged, previous.Epoch ?? string.Empty, _position!.Offset + 1, null));
-        _retiredEpochs.Add(previous.Epoch ?? string.Empty);
-        Interrupt();
-        _position = new StreamPosition(0, epoch);
-    }
-
-    /// <summary>Reports the offsets up to <paramref name="offset"/> that will never be delivered, and moves past them.</summary>
-    private void SkipTo(long offset, GapReason reason)
-    {
-        var position = _position!;
-        if (offset > position.Offset)
-        {
-            _sink.Gap(new GapDetectedEventArgs(_channel, reason, position.Epoch ?? string.Empty, position.Offset + 1, offset));
-            _position = position with { Offset = offset };
+            CancelTimer();
         }
     }
 
@@ -299,14 +214,14 @@ internal sealed class EventSequencer : IDisposable
         int generation;
         lock (_gate)
         {
-            if (_filling || _holding || _ahead.Count == 0 || !_sink.CanFetch)
+            if (_filling || _holding || _buffer.AheadCount == 0 || !_sink.CanFetch)
             {
                 return;
             }
 
             generation = _generation;
-            target = _ahead.First().Key - 1;
-            epoch = _position!.Epoch ?? string.Empty;
+            target = _buffer.FirstAheadOffset - 1;
+            epoch = _buffer.Position!.Epoch ?? string.Empty;
             _filling = true;
         }
 
@@ -321,12 +236,12 @@ internal sealed class EventSequencer : IDisposable
                     return;
                 }
 
-                if (_position!.Offset >= target)
+                since = _buffer.Position!;
+                if (since.Offset >= target)
                 {
                     break;
                 }
 
-                since = _position;
             }
 
             HistoryResult? history;
@@ -349,7 +264,7 @@ internal sealed class EventSequencer : IDisposable
                 }
 
                 var usable = (history?.Events ?? [])
-                    .Where(e => e.Offset is { } o && (e.Epoch ?? epoch) == epoch && o > _position!.Offset && o <= target)
+                    .Where(e => e.Offset is { } o && (e.Epoch ?? epoch) == epoch && o > _buffer.Position!.Offset && o <= target)
                     .OrderBy(e => e.Offset)
                     .ToList();
                 if (usable.Count == 0)
@@ -359,10 +274,10 @@ internal sealed class EventSequencer : IDisposable
 
                 foreach (var @event in usable)
                 {
-                    if (@event.Offset > _position!.Offset)
+                    if (@event.Offset > _buffer.Position!.Offset)
                     {
-                        SkipTo(@event.Offset!.Value - 1, GapReason.HistoryIncomplete);
-                        Emit(@event);
+                        _buffer.SkipTo(@event.Offset!.Value - 1, GapReason.HistoryIncomplete);
+                        _buffer.Emit(@event);
                     }
                 }
             }
@@ -376,7 +291,7 @@ internal sealed class EventSequencer : IDisposable
             }
 
             _filling = false;
-            SkipTo(target, failed ? GapReason.HistoryError : GapReason.HistoryIncomplete);
+            _buffer.SkipTo(target, failed ? GapReason.HistoryError : GapReason.HistoryIncomplete);
             Drain();
         }
     }
