@@ -1,6 +1,21 @@
 import { describe, expect, it } from "vitest";
 import { ChannelError, type ChannelErrorCode } from "../src/ChannelError.js";
 
+
+/** Every code the server sends (wire protocol v1). */
+const protocolCodes: readonly ChannelErrorCode[] = [
+  "invalid_channel",
+  "invalid_argument",
+  "forbidden",
+  "not_subscribed",
+  "not_presence",
+  "whisper_disabled",
+  "payload_too_large",
+  "rate_limited",
+  "limit_exceeded",
+  "unavailable",
+  "unknown_method",
+];
 describe("ChannelError", () => {
   it("parses the code out of the SignalR client's HubException message", () => {
     const error = ChannelError.from(
@@ -16,19 +31,7 @@ describe("ChannelError", () => {
     expect(error.message).toBe("forbidden: no route matches private-x");
   });
 
-  it.each<ChannelErrorCode>([
-    "invalid_channel",
-    "invalid_argument",
-    "forbidden",
-    "not_subscribed",
-    "not_presence",
-    "whisper_disabled",
-    "payload_too_large",
-    "rate_limited",
-    "limit_exceeded",
-    "unavailable",
-    "unknown_method",
-  ])("recognizes the code %s in a bare coded message", (code) => {
+  it.each(protocolCodes)("recognizes the code %s in a bare coded message", (code) => {
     const error = ChannelError.fromMessage(`${code}: some detail`);
 
     expect(error.code).toBe(code);
@@ -68,18 +71,7 @@ describe("ChannelError", () => {
     expect(ChannelError.from("unavailable: redis down").code).toBe("unavailable");
   });
 
-  it.each([
-    "invalid_channel",
-    "invalid_argument",
-    "forbidden",
-    "not_subscribed",
-    "not_presence",
-    "whisper_disabled",
-    "payload_too_large",
-    "rate_limited",
-    "limit_exceeded",
-    "unavailable",
-  ] as const)("recognizes the protocol's code %s", (code) => {
+  it.each(protocolCodes)("recognizes the protocol's code %s", (code) => {
     const error = ChannelError.from(new Error(`An unexpected error occurred invoking 'X' on the server. HubException: ${code}: detail`));
 
     expect([error.code, error.detail]).toEqual([code, "detail"]);

@@ -46,14 +46,14 @@ public abstract class ChannelEventStoreSpecification(ITestOutputHelper output)
         Assert.NotSame(published, appended);
         Assert.Null(published.Offset);
         Assert.Equal(1, appended.Offset);
-        Assert.Equal(Json(Positioned(published, appended.Offset, appended.Epoch)), Json(appended));
+        Assert.Equal(Json(ChannelEventPosition.WithPosition(published, appended.Offset, appended.Epoch)), Json(appended));
     }
 
     [Fact]
     public async Task Append_EventThatCarriesAPosition_GetsTheStreamsPositionInstead()
     {
         var position = await Store.GetPositionAsync(Chat, default).DefaultTimeout();
-        var stale = Positioned(NewEvent(Chat, 1), offset: 99, epoch: "stale");
+        var stale = ChannelEventPosition.WithPosition(NewEvent(Chat, 1), offset: 99, epoch: "stale");
 
         var appended = await Store.AppendAsync(Chat, stale, Roomy, default).DefaultTimeout();
         var read = await ReadAsync(Chat, new HistoryQuery { Limit = 10 });
@@ -444,17 +444,6 @@ public abstract class ChannelEventStoreSpecification(ITestOutputHelper output)
         Event = "Cleared",
         Data = JsonSerializer.SerializeToElement<object?>(null),
         Timestamp = 1_700_000_000_000,
-    };
-
-    private static ChannelEvent Positioned(ChannelEvent channelEvent, long? offset, string? epoch) => new()
-    {
-        Channel = channelEvent.Channel,
-        Event = channelEvent.Event,
-        Data = channelEvent.Data,
-        Timestamp = channelEvent.Timestamp,
-        From = channelEvent.From,
-        Offset = offset,
-        Epoch = epoch,
     };
 
     private static void AssertNotRecovered(RecoveryResult result, StreamPosition position)
