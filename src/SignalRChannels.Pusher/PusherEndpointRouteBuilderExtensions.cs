@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 using SignalRChannels;
 using SignalRChannels.Internal;
+using SignalRChannels.Limits;
 using SignalRChannels.Pusher.Internal;
 
 namespace Microsoft.AspNetCore.Builder;
@@ -36,7 +37,8 @@ public static class PusherEndpointRouteBuilderExtensions
         var socket = endpoints.CreateApplicationBuilder();
         socket.UseWebSockets();
         socket.Run(http => PusherSocketEndpoint.HandleAsync<THub>(http, (string)http.GetRouteValue("key")!));
-        group.Map("/app/{key}", socket.Build());
+        // Pusher sockets count toward AddConnectionLimit and are refused (503) while the node drains, as hub connections are.
+        ConnectionAdmission.Attach(group.Map("/app/{key}", socket.Build()), endpoints.ServiceProvider);
         PusherHttpApi.Map(group);
         return group;
     }

@@ -110,6 +110,9 @@ internal sealed class PusherConnection
                 PusherLog.BridgeFailed(_logger, ex, SocketId);
             }
 
+            // The hub has finished with the connection and writes no more; as SignalR's own transports do, complete its
+            // output so the bridge's read loop ends (otherwise the request, and with it the socket, would never end).
+            await _transport.Output.CompleteAsync().ConfigureAwait(false);
             _outbox.Complete();
             foreach (var task in new[] { readHub, send, activity })
             {

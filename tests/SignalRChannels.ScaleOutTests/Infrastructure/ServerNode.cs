@@ -21,6 +21,9 @@ public sealed record ServerNodeOptions
     /// <summary>Hand presence over and refuse new connections on shutdown (<c>AddGracefulDrain</c>).</summary>
     public bool GracefulDrain { get; init; }
 
+    /// <summary>Serve the Pusher protocol too (<c>/app/test-key</c>, app id 1).</summary>
+    public bool Pusher { get; init; }
+
     public int? PresenceHeartbeatMs { get; init; }
 
     public int? PresenceTimeoutMs { get; init; }
@@ -77,6 +80,11 @@ public sealed class ServerNode : IAsyncDisposable
         if (options.GracefulDrain)
         {
             args.AddRange(["--graceful-drain", "true"]);
+        }
+
+        if (options.Pusher)
+        {
+            args.AddRange(["--pusher", "true"]);
         }
 
         AddNumber(args, "--max-connections", options.MaxConnections);
