@@ -12,6 +12,9 @@ internal static class LoadWire
 {
     public const string HubPath = "/hub";
     public const string RawPath = "/ws";
+
+    /// <summary>The Pusher app key of the <see cref="Serve.ServerKind.Pusher"/> server: clients connect to <c>/app/{key}</c>.</summary>
+    public const string PusherKey = "load-key";
     public const string EventName = "load";
     public const string ClientMethod = "ChannelEvent";
     public const string ReadyLine = "LOADTOOL-LISTENING ";

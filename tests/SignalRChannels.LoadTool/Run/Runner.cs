@@ -42,6 +42,7 @@ internal static class Runner
             ("presence", ct => scenarios.PresenceAsync(1, ct)),
             ("presence", ct => scenarios.PresenceAsync(options.Nodes, ct)),
             ("idle", scenarios.IdleAsync),
+            ("pusher", scenarios.PusherFanOutAsync),
         };
         foreach (var (name, run) in steps.Where(s => options.Scenarios.Contains(s.Name)))
         {

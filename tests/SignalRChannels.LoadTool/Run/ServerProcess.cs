@@ -107,6 +107,8 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public Uri HubUri(string? query = null) => WebSocketUri(LoadWire.HubPath, query);
 
+    public Uri PusherUri() => WebSocketUri("/app/" + LoadWire.PusherKey, "protocol=7&client=js&version=8.4.0");
+
     public Uri RawUri(string groups) => WebSocketUri(LoadWire.RawPath, "groups=" + Uri.EscapeDataString(groups));
 
     private Uri WebSocketUri(string path, string? query) =>

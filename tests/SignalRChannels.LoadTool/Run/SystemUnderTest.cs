@@ -78,6 +78,7 @@ internal sealed class SystemUnderTest : IAsyncDisposable
         Func<int, string[]> channelsOf,
         CancellationToken cancellationToken,
         bool official = false,
+        bool pusher = false,
         Func<int, string?>? userOf = null,
         Func<int, int>? nodeOf = null,
         int parallelism = 32)
@@ -92,11 +93,14 @@ internal sealed class SystemUnderTest : IAsyncDisposable
             var channels = channelsOf(index);
             var user = userOf?.Invoke(index);
             var query = user is null ? null : "user=" + Uri.EscapeDataString(user);
-            ILoadClient client = Kind == ServerKind.Raw
-                ? await LightClient.ConnectAsync(node.RawUri(string.Join(',', channels)), index, hubProtocol: false, ct)
-                : official
+            ILoadClient client = Kind switch
+            {
+                ServerKind.Raw => await LightClient.ConnectAsync(node.RawUri(string.Join(',', channels)), index, hubProtocol: false, ct),
+                _ when pusher => await PusherLightClient.ConnectAsync(node.PusherUri(), index, ct),
+                _ => official
                     ? await OfficialClient.ConnectAsync(node.HubUri(query), index, ct)
-                    : await LightClient.ConnectAsync(node.HubUri(query), index, hubProtocol: true, ct);
+                    : await LightClient.ConnectAsync(node.HubUri(query), index, hubProtocol: true, ct),
+            };
             connected[i] = client;
             if (Kind != ServerKind.Raw)
             {

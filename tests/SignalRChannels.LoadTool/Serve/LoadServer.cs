@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Hosting;
+using SignalRChannels.Pusher;
 using StackExchange.Redis;
 
 namespace SignalRChannels.LoadTool.Serve;
@@ -34,6 +35,10 @@ internal static class LoadServer
             case ServerKind.Channels:
                 AddChannels(builder.Services, options);
                 break;
+            case ServerKind.Pusher:
+                AddChannels(builder.Services, options).AddPusherProtocol(o =>
+                    o.Apps.Add(new PusherApp { Id = "load", Key = LoadWire.PusherKey, Secret = "load-secret" }));
+                break;
             case ServerKind.Plain:
                 var signalR = builder.Services.AddSignalR();
                 if (options.Redis is not null)
@@ -56,6 +61,10 @@ internal static class LoadServer
         {
             case ServerKind.Channels:
                 app.MapChannelHub<LoadChannelHub>(LoadWire.HubPath);
+                break;
+            case ServerKind.Pusher:
+                app.MapChannelHub<LoadChannelHub>(LoadWire.HubPath);
+                app.MapPusherProtocol<LoadChannelHub>();
                 break;
             case ServerKind.Plain:
                 app.MapHub<PlainGroupHub>(LoadWire.HubPath);
@@ -80,7 +89,7 @@ internal static class LoadServer
         return 0;
     }
 
-    private static void AddChannels(IServiceCollection services, ServeOptions options)
+    private static IChannelsServerBuilder AddChannels(IServiceCollection services, ServeOptions options)
     {
         var channels = services.AddSignalR().AddChannels(c =>
         {
@@ -100,6 +109,7 @@ internal static class LoadServer
         }
 
         services.AddSingleton<ILoadPublisher, ChannelsPublisher>();
+        return channels;
     }
 
     private static void MapControl(WebApplication app)

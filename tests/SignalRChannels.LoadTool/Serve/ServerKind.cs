@@ -11,4 +11,7 @@ internal enum ServerKind
 
     /// <summary>A bare WebSocket fan-out: the floor under any SignalR server.</summary>
     Raw,
+
+    /// <summary>The <see cref="Channels"/> server with the Pusher protocol endpoint mapped too (clients connect to it).</summary>
+    Pusher,
 }
