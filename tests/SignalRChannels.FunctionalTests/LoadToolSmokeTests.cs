@@ -35,7 +35,7 @@ public class LoadToolSmokeTests(RedisFixture redis) : IClassFixture<RedisFixture
                 "### Fan-out, one node", "### Fan-out with the official .NET client", "### Cross-node via Redis",
                 "### History-enabled publish, Redis Streams", "### History-enabled publish, in-memory",
                 "### Presence: 200 members in one channel — one node", "### Presence: 200 members in one channel — 2 nodes",
-                "### Idle connections with 3 subscriptions",
+                "### Idle connections with 3 subscriptions", "### Fan-out to Pusher protocol clients, one node",
             })
             {
                 Assert.Contains(heading, report);
