@@ -1,13 +1,14 @@
 using System.Collections.Concurrent;
 using System.Net.WebSockets;
+using System.Threading.Channels;
 
 namespace SignalRChannels.LoadTool.Serve;
 
 /// <summary>
-/// The raw WebSocket baseline: no hub protocol, no per-connection pipe, no per-connection write lock. A client
-/// joins groups with <c>/ws?groups=a,b</c>; a publish writes one pre-serialized frame to every socket of a group.
-/// Publishes to one group are serialized by a per-group lock (a socket allows one send at a time), which is
-/// enough because in the scenarios a socket that receives events is in one group only.
+/// The raw WebSocket baseline, built as a strong fan-out server would be: no hub protocol, no pipe, no write lock;
+/// each socket has its own bounded queue and its own send loop, and a publish only enqueues one shared
+/// pre-serialized frame (the bytes <c>JsonHubProtocol</c> writes) per socket and returns, so a slow socket delays
+/// only itself. A client joins groups with <c>/ws?groups=a,b</c>.
 /// </summary>
 internal sealed class RawFanOut
 {
@@ -26,7 +27,9 @@ internal sealed class RawFanOut
         }
 
         var names = context.Request.Query["groups"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries);
-        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        using var webSocket = await context.WebSockets.AcceptWebSocketAsync();
+        var socket = new RawSocket(webSocket);
+        var sending = socket.SendLoopAsync();
         Interlocked.Increment(ref _connections);
         foreach (var name in names)
         {
@@ -37,12 +40,11 @@ internal sealed class RawFanOut
         {
             // Nothing is expected from the client; read until it closes.
             var buffer = new byte[256];
-            while (socket.State == WebSocketState.Open)
+            while (webSocket.State == WebSocketState.Open)
             {
-                var result = await socket.ReceiveAsync(buffer.AsMemory(), context.RequestAborted);
+                var result = await webSocket.ReceiveAsync(buffer.AsMemory(), context.RequestAborted);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
-                    await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
                     break;
                 }
             }
@@ -60,7 +62,66 @@ internal sealed class RawFanOut
                 }
             }
 
+            socket.Queue.Writer.TryComplete();
+            await sending;
+            if (webSocket.State == WebSocketState.CloseReceived)
+            {
+                await CloseQuietlyAsync(webSocket);
+            }
+
             Interlocked.Decrement(ref _connections);
+        }
+    }
+
+    private static async Task CloseQuietlyAsync(WebSocket socket)
+    {
+        try
+        {
+            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or IOException)
+        {
+        }
+    }
+
+    /// <summary>One client socket with its queue of frames and the loop that sends them in order.</summary>
+    private sealed class RawSocket(WebSocket socket)
+    {
+        public Channel<ReadOnlyMemory<byte>> Queue { get; } = Channel.CreateBounded<ReadOnlyMemory<byte>>(
+            new BoundedChannelOptions(1000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+
+        public async Task EnqueueAsync(ReadOnlyMemory<byte> frame)
+        {
+            try
+            {
+                await Queue.Writer.WriteAsync(frame);
+            }
+            catch (ChannelClosedException)
+            {
+                // The socket is gone.
+            }
+        }
+
+        public async Task SendLoopAsync()
+        {
+            try
+            {
+                while (await Queue.Reader.WaitToReadAsync())
+                {
+                    while (Queue.Reader.TryRead(out var frame))
+                    {
+                        await socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException or IOException)
+            {
+                // A client that went away misses the events, as it would on SignalR; unblock any waiting publisher.
+                Queue.Writer.TryComplete();
+                while (Queue.Reader.TryRead(out _))
+                {
+                }
+            }
         }
     }
 
@@ -71,39 +132,20 @@ internal sealed class RawFanOut
             return;
         }
 
-        await group.SendLock.WaitAsync();
-        try
+        // Enqueue the one shared frame per socket and return; each socket's own loop sends it. Only a full queue (a
+        // socket 1,000 frames behind) makes the publisher wait, which is the backpressure SignalR applies too.
+        List<Task>? full = null;
+        foreach (var socket in group.Members)
         {
-            List<Task>? pending = null;
-            foreach (var socket in group.Members)
+            if (!socket.Queue.Writer.TryWrite(frame))
             {
-                var send = socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
-                if (!send.IsCompletedSuccessfully)
-                {
-                    (pending ??= []).Add(ObserveAsync(send));
-                }
-            }
-
-            if (pending is not null)
-            {
-                await Task.WhenAll(pending);
+                (full ??= []).Add(socket.EnqueueAsync(frame));
             }
         }
-        finally
-        {
-            group.SendLock.Release();
-        }
-    }
 
-    private static async Task ObserveAsync(ValueTask send)
-    {
-        try
+        if (full is not null)
         {
-            await send;
-        }
-        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException or IOException)
-        {
-            // A client that went away misses the event, as it would on SignalR.
+            await Task.WhenAll(full);
         }
     }
 
@@ -111,12 +153,10 @@ internal sealed class RawFanOut
     {
         private readonly object _gate = new();
 
-        public SemaphoreSlim SendLock { get; } = new(1, 1);
-
         /// <summary>Copy-on-write, so a publish iterates without locking.</summary>
-        public WebSocket[] Members { get; private set; } = [];
+        public RawSocket[] Members { get; private set; } = [];
 
-        public void Add(WebSocket socket)
+        public void Add(RawSocket socket)
         {
             lock (_gate)
             {
@@ -124,7 +164,7 @@ internal sealed class RawFanOut
             }
         }
 
-        public void Remove(WebSocket socket)
+        public void Remove(RawSocket socket)
         {
             lock (_gate)
             {
