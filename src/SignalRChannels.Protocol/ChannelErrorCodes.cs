@@ -45,6 +45,12 @@ public static class ChannelErrorCodes
     /// </summary>
     public const string UnknownMethod = "unknown_method";
 
+    /// <summary>A publish middleware dropped the event (a whisper's sender gets this, with the middleware's reason).</summary>
+    public const string EventDropped = "event_dropped";
+
+    /// <summary>A publish middleware failed on the event, so it was not sent.</summary>
+    public const string EventFailed = "event_failed";
+
     /// <summary>
     /// Client side only, never on the wire: the error carried no protocol code (for example an app hub method
     /// threw a plain <c>HubException</c>).
@@ -54,7 +60,7 @@ public static class ChannelErrorCodes
     private static readonly string[] s_all =
     [
         InvalidChannel, InvalidArgument, Forbidden, NotSubscribed, NotPresence,
-        WhisperDisabled, PayloadTooLarge, RateLimited, LimitExceeded, Unavailable, UnknownMethod,
+        WhisperDisabled, PayloadTooLarge, RateLimited, LimitExceeded, Unavailable, UnknownMethod, EventDropped, EventFailed,
     ];
 
     private static readonly HashSet<string> s_known = new(s_all, StringComparer.Ordinal);

@@ -1,11 +1,12 @@
 using Microsoft.Extensions.DependencyInjection;
 using SignalRChannels.Internal;
+using SignalRChannels.Pipeline;
 
 namespace SignalRChannels;
 
 /// <summary>
 /// Configures channels inside <c>AddChannels(channels =&gt; ...)</c>: authorization routes (Laravel's
-/// <c>Broadcast::channel</c>), whisper settings and options.
+/// <c>Broadcast::channel</c>), whisper and history settings, publish middleware and options.
 /// </summary>
 public sealed class ChannelsBuilder
 {
@@ -95,6 +96,41 @@ public sealed class ChannelsBuilder
     public ChannelsBuilder DisableWhispers(string pattern)
     {
         _registry.DisableWhispers(ChannelPattern.Parse(pattern));
+        return this;
+    }
+    /// <summary>
+    /// Adds publish middleware that every event on every channel passes before fan-out, after the middleware
+    /// registered before it. Created once from DI (a registered service of that type, else constructed with its
+    /// dependencies) when the first event is published.
+    /// </summary>
+    /// <typeparam name="TMiddleware">The middleware type.</typeparam>
+    /// <returns>This builder.</returns>
+    public ChannelsBuilder UseMiddleware<TMiddleware>()
+        where TMiddleware : class, IChannelEventMiddleware =>
+        AddMiddleware(null, static services => ActivatorUtilities.GetServiceOrCreateInstance<TMiddleware>(services));
+
+    /// <summary>Adds publish middleware for the channels that match a pattern only (see <see cref="UseMiddleware{TMiddleware}()"/>).</summary>
+    /// <typeparam name="TMiddleware">The middleware type.</typeparam>
+    /// <param name="pattern">A channel pattern, for example <c>chat.*</c> (all kinds) or <c>private-orders.*</c>.</param>
+    /// <returns>This builder.</returns>
+    public ChannelsBuilder UseMiddleware<TMiddleware>(string pattern)
+        where TMiddleware : class, IChannelEventMiddleware =>
+        AddMiddleware(ChannelPattern.Parse(pattern), static services => ActivatorUtilities.GetServiceOrCreateInstance<TMiddleware>(services));
+
+    /// <summary>Adds inline publish middleware, for every channel or for the channels that match <paramref name="pattern"/>.</summary>
+    /// <param name="middleware">Inspects or changes the event and calls <c>next</c> to pass it on.</param>
+    /// <param name="pattern">A channel pattern, or null for every channel.</param>
+    /// <returns>This builder.</returns>
+    public ChannelsBuilder UseMiddleware(Func<ChannelEventContext, ChannelEventDelegate, ValueTask> middleware, string? pattern = null)
+    {
+        ArgumentNullException.ThrowIfNull(middleware);
+        var instance = new DelegateMiddleware(middleware);
+        return AddMiddleware(pattern is null ? null : ChannelPattern.Parse(pattern), _ => instance);
+    }
+
+    private ChannelsBuilder AddMiddleware(ChannelPattern? pattern, Func<IServiceProvider, IChannelEventMiddleware> create)
+    {
+        _registry.AddMiddleware(new MiddlewareRegistration(pattern, create));
         return this;
     }
 }

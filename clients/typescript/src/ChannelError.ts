@@ -11,6 +11,8 @@ export type ChannelErrorCode =
   | "limit_exceeded"
   | "unavailable"
   | "unknown_method"
+  | "event_dropped"
+  | "event_failed"
   | "unknown";
 
 const knownCodes: ReadonlySet<string> = new Set<ChannelErrorCode>([
@@ -25,6 +27,8 @@ const knownCodes: ReadonlySet<string> = new Set<ChannelErrorCode>([
   "limit_exceeded",
   "unavailable",
   "unknown_method",
+  "event_dropped",
+  "event_failed",
 ]);
 
 // The JS SignalR client reports a server HubException as

@@ -15,6 +15,8 @@ const protocolCodes: readonly ChannelErrorCode[] = [
   "limit_exceeded",
   "unavailable",
   "unknown_method",
+  "event_dropped",
+  "event_failed",
 ];
 describe("ChannelError", () => {
   it("parses the code out of the SignalR client's HubException message", () => {

@@ -67,6 +67,7 @@ public static class ChannelsSignalRServerBuilderExtensions
         services.TryAddSingleton<SilentConnectionMonitor>();
         services.TryAddSingleton<Revocations>();
         services.TryAddSingleton<IChannelSubscriptionManager>(sp => sp.GetRequiredService<Revocations>());
+        services.TryAddSingleton<PublishMiddleware>();
         services.TryAddSingleton<PublishPipeline>();
         services.TryAddSingleton<IChannelBroadcaster, ChannelBroadcaster>();
         services.TryAddSingleton<ChannelHubServices>();

@@ -14,6 +14,7 @@ internal sealed class ChannelsMetrics
     private readonly UpDownCounter<long> _subscriptions;
     private readonly Counter<long> _denials;
     private readonly Counter<long> _published;
+    private readonly Counter<long> _dropped;
     private readonly Counter<long> _recoveries;
     private readonly Counter<long> _presenceChanges;
     private readonly Histogram<double> _roundTrip;
@@ -25,6 +26,7 @@ internal sealed class ChannelsMetrics
         _subscriptions = meter.CreateUpDownCounter<long>("signalrchannels.subscriptions", "{subscription}", "Channel subscriptions on this node.");
         _denials = meter.CreateCounter<long>("signalrchannels.subscriptions.denied", "{subscription}", "Subscriptions refused by authorization.");
         _published = meter.CreateCounter<long>("signalrchannels.events.published", "{event}", "Events handed to the fan-out, server publishes and client events.");
+        _dropped = meter.CreateCounter<long>("signalrchannels.events.dropped", "{event}", "Events a publish middleware dropped or failed on, so they were not sent.");
         _recoveries = meter.CreateCounter<long>("signalrchannels.recoveries", "{recovery}", "Resubscribes that asked to recover missed events, by outcome.");
         _presenceChanges = meter.CreateCounter<long>("signalrchannels.presence.changes", "{change}", "Members joining and leaving presence channels.");
         _roundTrip = meter.CreateHistogram<double>("signalrchannels.heartbeat.round_trip_time", "ms", "Round-trip times reported by clients through Heartbeat.");
@@ -42,6 +44,9 @@ internal sealed class ChannelsMetrics
 
     public void Published(ChannelName channel, bool clientEvent, bool persisted) =>
         _published.Add(1, Kind(channel), new("event.source", clientEvent ? "client" : "server"), new("history", persisted));
+
+    public void Dropped(ChannelName channel, ChannelEventKind kind, string reason) =>
+        _dropped.Add(1, Kind(channel), new("event.source", kind == ChannelEventKind.Whisper ? "client" : "server"), new("reason", reason));
 
     public void Recovery(bool recovered) => _recoveries.Add(1, new KeyValuePair<string, object?>("outcome", recovered ? "recovered" : "not_recovered"));
 

@@ -6,6 +6,12 @@ internal sealed class ChannelRegistry
     private readonly List<ChannelRoute> _routes = [];
     private readonly List<ChannelPattern> _whisperDisabled = [];
     private readonly List<(ChannelPattern Pattern, HistoryPolicy Policy)> _history = [];
+    private readonly List<Pipeline.MiddlewareRegistration> _middleware = [];
+
+    /// <summary>The publish middleware, in registration order.</summary>
+    public IReadOnlyList<Pipeline.MiddlewareRegistration> Middleware => _middleware;
+
+    public void AddMiddleware(Pipeline.MiddlewareRegistration registration) => _middleware.Add(registration);
 
     public ChannelRoute AddRoute(ChannelKind kind, string pattern, Delegate? callback)
     {

@@ -7,13 +7,14 @@ namespace SignalRChannels.Pipeline;
 
 /// <summary>
 /// The one path every event takes from a publisher to subscribers: server publishes, whispers and presence
-/// notices alike. It stamps the envelope once, appends it to the channel's history when history is on
+/// notices alike. It runs the publish middleware (when any applies to the channel), stamps the envelope once, appends it to the channel's history when history is on
 /// (which assigns the offset), and hands it to SignalR's group send, which serializes it once per hub
 /// protocol (not per recipient), locally and through the Redis backplane.
 /// </summary>
 internal sealed class PublishPipeline(
     HubClientsAccessor hubs,
     ChannelRegistry registry,
+    PublishMiddleware middleware,
     IChannelEventStore eventStore,
     Diagnostics.ChannelsMetrics metrics,
     TimeProvider timeProvider)
@@ -33,6 +34,19 @@ internal sealed class PublishPipeline(
         CancellationToken cancellationToken,
         bool persist = true)
     {
+        if (middleware.AppliesTo(channel))
+        {
+            var kind = from is not null ? ChannelEventKind.Whisper
+                : eventName.StartsWith(EventNames.MemberPrefix, StringComparison.Ordinal) ? ChannelEventKind.Presence
+                : ChannelEventKind.Server;
+            if (await middleware.RunAsync(channel, kind, eventName, data, from, cancellationToken).ConfigureAwait(false) is not { } passed)
+            {
+                return;
+            }
+
+            (eventName, data) = passed;
+        }
+
         var envelope = new ChannelEvent
         {
             Channel = channel.Value,
