@@ -105,6 +105,15 @@ public class ChannelSubscription
     }
 
     /// <summary>
+    /// Calls <paramref name="handler"/> with every event named after <typeparamref name="T"/>: the name a typed server event
+    /// (<c>IBroadcastEvent</c>) gets by default, so <c>On&lt;OrderShipped&gt;(…)</c> receives <c>OrderShipped</c> events.
+    /// </summary>
+    /// <typeparam name="T">The payload type; its name is the event name.</typeparam>
+    /// <param name="handler">Called before the next event is delivered.</param>
+    /// <returns>Disposing it removes the handler.</returns>
+    public IDisposable On<T>(Action<T> handler) => On(typeof(T).Name, handler);
+
+    /// <summary>
     /// Reads events as an async stream through a bounded buffer (<see cref="ChannelsClientOptions.EventBufferCapacity"/>):
     /// a reader that falls behind makes this subscription's delivery wait; nothing is dropped. Events are captured from
     /// the first <c>MoveNextAsync</c> on; the stream ends when the channel is left.

@@ -18,6 +18,28 @@ public interface IChannelBroadcaster
     /// <exception cref="ChannelException">The channel or event name is invalid, or the payload is too large.</exception>
     Task PublishAsync(string channel, string eventName, object? data, string? toOthers = null, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Publishes a typed event to each of its channels (<see cref="IBroadcastEvent.BroadcastOn"/>), under its name
+    /// (<see cref="IBroadcastEvent.BroadcastAs"/>) and with its payload (<see cref="IBroadcastEvent.BroadcastWith"/>).
+    /// Every channel and the name are checked before anything is sent; publish middleware and
+    /// <paramref name="toOthers"/> apply as for any publish.
+    /// </summary>
+    /// <param name="broadcastEvent">The event.</param>
+    /// <param name="toOthers">A connection id to leave out, as for the other overload.</param>
+    /// <param name="cancellationToken">Cancels the publish.</param>
+    /// <returns>A task that completes when the event has been handed to the fan-out of every channel.</returns>
+    /// <exception cref="ChannelException">No channel, an invalid channel or event name, or a payload too large.</exception>
+    async Task PublishAsync(IBroadcastEvent broadcastEvent, string? toOthers = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(broadcastEvent);
+        var eventName = broadcastEvent.BroadcastAs();
+        var data = broadcastEvent.BroadcastWith();
+        foreach (var channel in broadcastEvent.BroadcastOn().Distinct(StringComparer.Ordinal))
+        {
+            await PublishAsync(channel, eventName, data, toOthers, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Returns a handle for publishing to one channel.</summary>
     /// <param name="channel">The full channel name.</param>
     /// <returns>A handle that publishes to <paramref name="channel"/>.</returns>

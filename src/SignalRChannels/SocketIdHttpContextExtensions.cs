@@ -16,7 +16,7 @@ public static class SocketIdHttpContextExtensions
     /// header is absent, malformed, or names a connection of this node that belongs to another user than the request's
     /// (compared by the name identifier claim; anonymous requests may name anonymous connections, whose ids are
     /// unguessable). A request cannot make the server skip somebody else's connection. Pass the result as
-    /// <c>toOthers</c> to <see cref="IChannelBroadcaster.PublishAsync"/>. Trusted server-side publishers that forward a
+    /// <c>toOthers</c> to <see cref="IChannelBroadcaster.PublishAsync(string, string, object?, string?, CancellationToken)"/>. Trusted server-side publishers that forward a
     /// browser's socket id (as a Laravel backend does) pass it to the broadcaster directly instead.
     /// </summary>
     /// <param name="context">The current request.</param>

@@ -13,18 +13,42 @@ internal sealed class ChannelBroadcaster(
 
     public Task PublishAsync(string channel, string eventName, object? data, string? toOthers = null, CancellationToken cancellationToken = default)
     {
-        if (!ChannelName.TryParse(channel, _options.MaxChannelNameLength, out var name, out var error))
+        var name = ParseChannel(channel);
+        ValidateEventName(eventName);
+        var payload = EventPayload.FromServer(data, jsonOptions.Value.PayloadSerializerOptions, _options.MaxPayloadBytes);
+        return PublishAsync(name, eventName, payload, toOthers, cancellationToken);
+    }
+
+    /// <summary>Checks every channel and the name, serializes the payload once, then publishes to each channel in turn.</summary>
+    public async Task PublishAsync(IBroadcastEvent broadcastEvent, string? toOthers = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(broadcastEvent);
+        var channels = broadcastEvent.BroadcastOn()?.Distinct(StringComparer.Ordinal).Select(ParseChannel).ToArray() ?? [];
+        if (channels.Length == 0)
         {
-            throw new ChannelException(ChannelErrorCodes.InvalidChannel, error);
+            throw new ChannelException(ChannelErrorCodes.InvalidArgument, $"{broadcastEvent.GetType().Name}.BroadcastOn() names no channel");
         }
 
-        if (!EventNames.IsValidAppEvent(eventName, _options.MaxEventNameLength, out error))
+        var eventName = broadcastEvent.BroadcastAs();
+        ValidateEventName(eventName);
+        var payload = EventPayload.FromServer(broadcastEvent.BroadcastWith(), jsonOptions.Value.PayloadSerializerOptions, _options.MaxPayloadBytes);
+        foreach (var channel in channels)
+        {
+            await PublishAsync(channel, eventName, payload, toOthers, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private ChannelName ParseChannel(string? channel) =>
+        ChannelName.TryParse(channel, _options.MaxChannelNameLength, out var name, out var error)
+            ? name
+            : throw new ChannelException(ChannelErrorCodes.InvalidChannel, error);
+
+    private void ValidateEventName(string? eventName)
+    {
+        if (!EventNames.IsValidAppEvent(eventName, _options.MaxEventNameLength, out var error))
         {
             throw new ChannelException(ChannelErrorCodes.InvalidArgument, error!);
         }
-
-        var payload = EventPayload.FromServer(data, jsonOptions.Value.PayloadSerializerOptions, _options.MaxPayloadBytes);
-        return PublishAsync(name, eventName, payload, toOthers, cancellationToken);
     }
 
     /// <summary>A publish the store or the backplane refused is a coded <c>unavailable</c>, never a raw driver exception.</summary>
