@@ -41,6 +41,17 @@ public sealed class ChannelEvent
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Epoch { get; init; }
 
+    /// <summary>
+    /// Only for subscriptions with an event filter, on history-enabled channels: an earlier offset of the stream such
+    /// that no event this subscription receives lies between it and <see cref="Offset"/>. A client that has delivered
+    /// up to this offset (or beyond) misses nothing; the offsets in between were filtered out, not lost. Absent
+    /// otherwise (the previous offset is then <c>offset - 1</c>). Additive to wire protocol v1.
+    /// </summary>
+    [Key("prevOffset")]
+    [JsonPropertyName("prevOffset")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? PrevOffset { get; init; }
+
     /// <summary>When the server accepted the event, in Unix milliseconds.</summary>
     [Key("timestamp")]
     [JsonPropertyName("timestamp")]

@@ -7,9 +7,10 @@ namespace SignalRChannels.Redis.Internal;
 
 /// <summary>
 /// History on Redis Streams, shared by every node: one Lua script per call (<see cref="RedisHistoryScripts"/>)
-/// assigns offsets, trims, expires and reads atomically. Each channel has three keys (<see cref="RedisKeys.History"/>):
-/// the stream, whose entry IDs are the offsets, the newest offset, and the epoch. All three expire together, and when
-/// they are gone (TTL, flush, restart without persistence) the next call creates a new epoch.
+/// assigns offsets, trims, expires and reads atomically. Each channel has four keys (<see cref="RedisKeys.History"/>):
+/// the stream, whose entry IDs are the offsets, the newest offset, the epoch, and the newest offset of each event name
+/// (which gives filtered subscriptions their <c>prevOffset</c>). All four expire together, and when they are gone (TTL,
+/// flush, restart without persistence) the next call creates a new epoch.
 /// </summary>
 internal sealed class RedisChannelEventStore(RedisConnection redis, IOptions<ChannelsRedisOptions> options) : IChannelEventStore
 {
@@ -35,8 +36,38 @@ internal sealed class RedisChannelEventStore(RedisConnection redis, IOptions<Cha
             channel,
             policy.Size,
             (long)Math.Ceiling(policy.Ttl.TotalMilliseconds),
-            JsonSerializer.SerializeToUtf8Bytes(stored)).ConfigureAwait(false);
+            JsonSerializer.SerializeToUtf8Bytes(stored),
+            channelEvent.Event).ConfigureAwait(false);
         return channelEvent.WithPosition((long)result[1], (string)result[0]!);
+    }
+
+    public async ValueTask<(ChannelEvent Event, long[] PreviousOffsets)> AppendAsync(
+        ChannelName channel, ChannelEvent channelEvent, HistoryPolicy policy, IReadOnlyList<string> names, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(channelEvent);
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(names);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        var stored = channelEvent.Offset is null && channelEvent.Epoch is null ? channelEvent : channelEvent.WithPosition(null, null);
+        var arguments = new RedisValue[4 + names.Count];
+        arguments[0] = policy.Size;
+        arguments[1] = (long)Math.Ceiling(policy.Ttl.TotalMilliseconds);
+        arguments[2] = JsonSerializer.SerializeToUtf8Bytes(stored);
+        arguments[3] = channelEvent.Event;
+        for (var i = 0; i < names.Count; i++)
+        {
+            arguments[4 + i] = names[i];
+        }
+
+        var result = await EvaluateAsync(RedisHistoryScripts.Append, channel, arguments).ConfigureAwait(false);
+        var previous = new long[names.Count];
+        for (var i = 0; i < previous.Length; i++)
+        {
+            previous[i] = (long)result[2 + i];
+        }
+
+        return (channelEvent.WithPosition((long)result[1], (string)result[0]!), previous);
     }
 
     public async ValueTask<HistoryPage> ReadAsync(ChannelName channel, HistoryQuery query, CancellationToken cancellationToken)

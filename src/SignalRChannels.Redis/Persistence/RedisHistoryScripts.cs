@@ -3,7 +3,7 @@ namespace SignalRChannels.Redis.Internal;
 /// <summary>
 /// The Lua scripts of <see cref="RedisChannelEventStore"/>. Each runs atomically, so offsets stay contiguous and a
 /// read sees a consistent stream however many nodes append at once. KEYS are <see cref="RedisKeys.History"/>:
-/// stream, offset, epoch. Entry IDs are <c>{offset}-0</c>; each entry has one field, <c>d</c>, the event as JSON.
+/// stream, offset, epoch, and a hash of the newest offset of each event name (for filtered subscriptions). Entry IDs are <c>{offset}-0</c>; each entry has one field, <c>d</c>, the event as JSON.
 /// </summary>
 internal static class RedisHistoryScripts
 {
@@ -14,7 +14,7 @@ internal static class RedisHistoryScripts
         local epoch = redis.call('GET', KEYS[3])
         local top = tonumber(redis.call('GET', KEYS[2]) or '0')
         if not epoch or (top == 0 and redis.call('EXISTS', KEYS[1]) == 1) then
-          redis.call('DEL', KEYS[1], KEYS[2])
+          redis.call('DEL', KEYS[1], KEYS[2], KEYS[4])
           epoch = ARGV[1]
           redis.call('SET', KEYS[3], epoch, 'PX', ARGV[2])
           top = 0
@@ -31,15 +31,25 @@ internal static class RedisHistoryScripts
 
         """;
 
-    /// <summary>ARGV[3]: size; ARGV[4]: TTL in ms; ARGV[5]: the event. Returns {epoch, offset}.</summary>
+    /// <summary>
+    /// ARGV[3]: size; ARGV[4]: TTL in ms; ARGV[5]: the event; ARGV[6]: its name; ARGV[7…]: names whose newest earlier
+    /// offset to report. Returns {epoch, offset, previous offset of each ARGV[7…] name (0 when none)}.
+    /// </summary>
     public const string Append = Prelude + """
         local offset = top + 1
         -- XADD before moving the offset: if it fails, no offset has been handed out without an entry.
         redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[3], string.format('%d-0', offset), 'd', ARGV[5])
         redis.call('SET', KEYS[2], string.format('%d', offset), 'PX', ARGV[4])
+        local result = {epoch, offset}
+        for i = 7, #ARGV do
+          result[#result + 1] = tonumber(redis.call('HGET', KEYS[4], ARGV[i]) or '0')
+        end
+        -- Kept on every append, not only while filters exist: a filter that starts later still learns the truth.
+        redis.call('HSET', KEYS[4], ARGV[6], offset)
         redis.call('PEXPIRE', KEYS[1], ARGV[4])
         redis.call('PEXPIRE', KEYS[3], ARGV[4])
-        return {epoch, offset}
+        redis.call('PEXPIRE', KEYS[4], ARGV[4])
+        return result
         """;
 
     /// <summary>

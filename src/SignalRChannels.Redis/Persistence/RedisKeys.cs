@@ -16,6 +16,6 @@ internal static partial class RedisKeys
     public static RedisKey[] History(string prefix, ChannelName channel)
     {
         var stem = $"{prefix}:h:{{{channel.Value}}}:";
-        return [stem + "s", stem + "o", stem + "e"];
+        return [stem + "s", stem + "o", stem + "e", stem + "n"];
     }
 }

@@ -68,6 +68,7 @@ public static class ChannelsSignalRServerBuilderExtensions
         services.TryAddSingleton<Revocations>();
         services.TryAddSingleton<IChannelSubscriptionManager>(sp => sp.GetRequiredService<Revocations>());
         services.TryAddSingleton<PublishMiddleware>();
+        services.TryAddSingleton<FilterInterest>();
         services.TryAddSingleton<PublishPipeline>();
         services.TryAddSingleton<IChannelBroadcaster, ChannelBroadcaster>();
         services.TryAddSingleton<ChannelHubServices>();

@@ -20,6 +20,27 @@ public static class ChannelEventPosition
             From = channelEvent.From,
             Offset = offset,
             Epoch = epoch,
+            PrevOffset = channelEvent.PrevOffset,
+        };
+    }
+
+    /// <summary>A copy of the event with <see cref="ChannelEvent.PrevOffset"/> set, as a filtered subscription receives it.</summary>
+    /// <param name="channelEvent">The event.</param>
+    /// <param name="prevOffset">The previous offset the subscription receives, or null.</param>
+    /// <returns>The copy.</returns>
+    public static ChannelEvent WithPrevOffset(this ChannelEvent channelEvent, long? prevOffset)
+    {
+        ArgumentNullException.ThrowIfNull(channelEvent);
+        return new ChannelEvent
+        {
+            Channel = channelEvent.Channel,
+            Event = channelEvent.Event,
+            Data = channelEvent.Data,
+            Timestamp = channelEvent.Timestamp,
+            From = channelEvent.From,
+            Offset = channelEvent.Offset,
+            Epoch = channelEvent.Epoch,
+            PrevOffset = prevOffset,
         };
     }
 }

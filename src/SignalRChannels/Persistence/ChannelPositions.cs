@@ -15,7 +15,8 @@ internal sealed class ChannelPositions(
 {
     private readonly int _maxRecoveredEvents = options.Value.MaxRecoveredEvents;
 
-    public async Task<SubscribeResult> ReadAsync(ChannelName name, StreamPosition? since, CancellationToken cancellationToken)
+    /// <summary>The position, or the recovery; with a filter, the missed events that pass it (with <c>prevOffset</c>).</summary>
+    public async Task<SubscribeResult> ReadAsync(ChannelName name, StreamPosition? since, Subscriptions.EventFilter? filter, CancellationToken cancellationToken)
     {
         if (registry.HistoryFor(name) is null)
         {
@@ -35,7 +36,7 @@ internal sealed class ChannelPositions(
             Channel = name.Value,
             Position = recovery.Position,
             Recovered = recovery.Recovered,
-            Missed = recovery.Events,
+            Missed = filter is null || recovery.Events.Count == 0 ? recovery.Events : filter.Select(recovery.Events, since.Offset),
         };
     }
 }

@@ -38,6 +38,34 @@ public interface IChannelEventStore
     ValueTask<ChannelEvent> AppendAsync(ChannelName channel, ChannelEvent channelEvent, HistoryPolicy policy, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Appends like <see cref="AppendAsync(ChannelName, ChannelEvent, HistoryPolicy, CancellationToken)"/> and also
+    /// reports, for each of <paramref name="names"/>, an offset of this epoch before the new event such that no event
+    /// with that name lies strictly between it and the new event: the offset of the newest earlier event with that
+    /// name, or a lower one when the store does not know it (0 at the latest). Publishes to channels with filtered
+    /// subscribers use it to set <see cref="ChannelEvent.PrevOffset"/>, which lets those clients tell filtered-out
+    /// offsets from lost ones.
+    /// </summary>
+    /// <remarks>
+    /// The default implementation appends and reports the new offset minus one for every name: always correct, but a
+    /// filtered client then checks every hole against history. The built-in stores report the newest earlier offset.
+    /// </remarks>
+    /// <param name="channel">The channel.</param>
+    /// <param name="channelEvent">The event, as for the other overload.</param>
+    /// <param name="policy">The channel's history policy.</param>
+    /// <param name="names">The event names to report on.</param>
+    /// <param name="cancellationToken">Cancels before the append starts.</param>
+    /// <returns>The appended event, and one offset per name, in the order of <paramref name="names"/>.</returns>
+    async ValueTask<(ChannelEvent Event, long[] PreviousOffsets)> AppendAsync(
+        ChannelName channel, ChannelEvent channelEvent, HistoryPolicy policy, IReadOnlyList<string> names, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        var appended = await AppendAsync(channel, channelEvent, policy, cancellationToken).ConfigureAwait(false);
+        var previous = new long[names.Count];
+        Array.Fill(previous, appended.Offset!.Value - 1);
+        return (appended, previous);
+    }
+
+    /// <summary>
     /// Reads retained events after <see cref="HistoryQuery.Since"/> (exclusive), oldest first, or newest first when
     /// <see cref="HistoryQuery.Reverse"/> is set; at most <see cref="HistoryQuery.Limit"/> of them.
     /// </summary>

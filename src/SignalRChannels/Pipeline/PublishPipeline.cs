@@ -9,12 +9,14 @@ namespace SignalRChannels.Pipeline;
 /// The one path every event takes from a publisher to subscribers: server publishes, whispers and presence
 /// notices alike. It runs the publish middleware (when any applies to the channel), stamps the envelope once, appends it to the channel's history when history is on
 /// (which assigns the offset), and hands it to SignalR's group send, which serializes it once per hub
-/// protocol (not per recipient), locally and through the Redis backplane.
+/// protocol (not per recipient), locally and through the Redis backplane: once to the channel's group, and once to
+/// the group of each event filter with subscribers that passes the event (none on channels without filters).
 /// </summary>
 internal sealed class PublishPipeline(
     HubClientsAccessor hubs,
     ChannelRegistry registry,
     PublishMiddleware middleware,
+    FilterInterest filterInterest,
     IChannelEventStore eventStore,
     Diagnostics.ChannelsMetrics metrics,
     TimeProvider timeProvider)
@@ -60,7 +62,7 @@ internal sealed class PublishPipeline(
         metrics.Published(channel, clientEvent: from is not null, persisted: policy is not null);
         if (policy is null)
         {
-            await FanOutAsync(channel, envelope, excludedConnectionId, cancellationToken).ConfigureAwait(false);
+            await FanOutAsync(channel, new Appended(envelope, null, null), excludedConnectionId, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -70,7 +72,7 @@ internal sealed class PublishPipeline(
             Task<Task> sendStarted;
             lock (order)
             {
-                var appended = eventStore.AppendAsync(channel, envelope, policy, cancellationToken).AsTask();
+                var appended = AppendAsync(channel, envelope, policy, cancellationToken);
                 sendStarted = SendAfterAsync(order.LastSendStarted, appended, channel, excludedConnectionId);
                 order.LastSendStarted = sendStarted;
             }
@@ -84,8 +86,38 @@ internal sealed class PublishPipeline(
         }
     }
 
+    /// <summary>Appends; on channels with filtered subscribers, also asks the store where each filter's previous event is.</summary>
+    private Task<Appended> AppendAsync(ChannelName channel, ChannelEvent envelope, HistoryPolicy policy, CancellationToken cancellationToken)
+    {
+        var filters = filterInterest.FiltersOf(channel);
+        if (filters.IsEmpty)
+        {
+            return AppendPlainAsync();
+        }
+
+        var names = new List<string>();
+        foreach (var (filter, _) in filters)
+        {
+            if (filter.Contains(envelope.Event))
+            {
+                names.AddRange(filter.Names.Where(n => !names.Contains(n, StringComparer.Ordinal)));
+            }
+        }
+
+        return names.Count == 0 ? AppendPlainAsync() : AppendReportingAsync(names);
+
+        async Task<Appended> AppendPlainAsync() =>
+            new(await eventStore.AppendAsync(channel, envelope, policy, cancellationToken).ConfigureAwait(false), null, null);
+
+        async Task<Appended> AppendReportingAsync(List<string> reported)
+        {
+            var (stored, previous) = await eventStore.AppendAsync(channel, envelope, policy, reported, cancellationToken).ConfigureAwait(false);
+            return new Appended(stored, reported, previous);
+        }
+    }
+
     /// <summary>Waits for the event's append and for the previous send to have started, then starts this send.</summary>
-    private async Task<Task> SendAfterAsync(Task previousSendStarted, Task<ChannelEvent> appended, ChannelName channel, string? excludedConnectionId)
+    private async Task<Task> SendAfterAsync(Task previousSendStarted, Task<Appended> appended, ChannelName channel, string? excludedConnectionId)
     {
         var stored = await appended.ConfigureAwait(false);
         try
@@ -137,13 +169,57 @@ internal sealed class PublishPipeline(
         public Task LastSendStarted = Task.CompletedTask;
     }
 
-    private Task FanOutAsync(ChannelName channel, ChannelEvent envelope, string? excludedConnectionId, CancellationToken cancellationToken)
+    private Task FanOutAsync(ChannelName channel, Appended appended, string? excludedConnectionId, CancellationToken cancellationToken)
     {
-        var group = ChannelGroups.For(channel);
+        var envelope = appended.Event;
+        var send = SendAsync(ChannelGroups.For(channel), envelope, excludedConnectionId, cancellationToken);
+        var filters = filterInterest.FiltersOf(channel);
+        if (filters.IsEmpty)
+        {
+            return send;
+        }
+
+        List<Task>? sends = null;
+        foreach (var (filter, _) in filters)
+        {
+            if (filter.Passes(envelope.Event))
+            {
+                var copy = envelope.Offset is { } offset ? envelope.WithPrevOffset(appended.PreviousFor(filter, offset)) : envelope;
+                (sends ??= [send]).Add(SendAsync(ChannelGroups.For(channel, filter), copy, excludedConnectionId, cancellationToken));
+            }
+        }
+
+        return sends is null ? send : Task.WhenAll(sends);
+    }
+
+    private Task SendAsync(string group, ChannelEvent envelope, string? excludedConnectionId, CancellationToken cancellationToken)
+    {
         var clients = hubs.Clients;
         var target = excludedConnectionId is null
             ? clients.Group(group)
             : clients.GroupExcept(group, [excludedConnectionId]);
         return target.SendAsync(ChannelEvent.ClientMethodName, envelope, cancellationToken);
+    }
+
+    /// <summary>A stored event, and where the store said the previous event of each reported name is.</summary>
+    private readonly record struct Appended(ChannelEvent Event, List<string>? Names, long[]? Previous)
+    {
+        /// <summary>The newest earlier offset of any of the filter's names; <c>offset - 1</c> when one was not asked about.</summary>
+        public long PreviousFor(Subscriptions.EventFilter filter, long offset)
+        {
+            long previous = 0;
+            foreach (var name in filter.Names)
+            {
+                var index = Names?.IndexOf(name) ?? -1;
+                if (index < 0)
+                {
+                    return offset - 1;
+                }
+
+                previous = Math.Max(previous, Previous![index]);
+            }
+
+            return previous;
+        }
     }
 }

@@ -33,11 +33,12 @@ internal sealed class ChannelInput(IOptions<ChannelsOptions> options)
         }
     }
 
-    public void ValidateEventFilter(string?[]? events)
+    /// <summary>The subscription's event filter, or null for all events.</summary>
+    public EventFilter? ParseEventFilter(string?[]? events)
     {
         if (events is null)
         {
-            return;
+            return null;
         }
 
         if (events.Length == 0 || events.Length > _options.MaxEventFilterNames)
@@ -55,8 +56,7 @@ internal sealed class ChannelInput(IOptions<ChannelsOptions> options)
             }
         }
 
-        // Filtering on the server needs per-event fan-out groups; until that lands, refuse rather than ignore.
-        throw new ChannelException(ChannelErrorCodes.InvalidArgument, "event filters are not supported by this server yet; send null");
+        return EventFilter.Create(events!);
     }
 
     public int ValidateHistoryLimit(int? limit)

@@ -43,8 +43,44 @@ internal sealed class ChannelQueries(
             throw new ChannelException(ChannelErrorCodes.InvalidArgument, $"history is not enabled for '{name.Value}'");
         }
 
-        var query = new HistoryQuery { Since = options?.Since, Limit = limit, Reverse = options?.Reverse ?? false };
+        var reverse = options?.Reverse ?? false;
+        if (connection.FilterOf(name) is { } filter)
+        {
+            return await ReadFilteredAsync(name, filter, options?.Since, limit, reverse, caller.Aborted).ConfigureAwait(false);
+        }
+
+        var query = new HistoryQuery { Since = options?.Since, Limit = limit, Reverse = reverse };
         var page = await history.ReadAsync(name, query, caller.Aborted).ConfigureAwait(false);
         return new HistoryResult { Position = page.Position, Events = page.Events };
+    }
+
+    /// <summary>
+    /// A filtered subscription's history: only events that pass its filter, each with <c>prevOffset</c>. Reads the
+    /// stream forward in pages until <paramref name="limit"/> events pass (all of them when newest first), so the cost
+    /// is bounded by the retained history, not by how rare the filter's events are.
+    /// </summary>
+    private async Task<HistoryResult> ReadFilteredAsync(
+        ChannelName name, EventFilter filter, StreamPosition? since, int limit, bool reverse, CancellationToken cancellationToken)
+    {
+        var pageSize = input.ValidateHistoryLimit(null);
+        var passed = new List<ChannelEvent>();
+        var cursor = since;
+        StreamPosition? position = null;
+        while (true)
+        {
+            var page = await history.ReadAsync(name, new HistoryQuery { Since = cursor, Limit = pageSize }, cancellationToken).ConfigureAwait(false);
+            position = page.Position;
+            passed.AddRange(page.Events.Where(e => filter.Passes(e.Event)));
+            if (page.Events.Count < pageSize || (!reverse && passed.Count >= limit))
+            {
+                break;
+            }
+
+            cursor = new StreamPosition { Offset = page.Events[^1].Offset!.Value, Epoch = page.Position.Epoch };
+        }
+
+        var selected = filter.Select(passed, since?.Offset);
+        var events = reverse ? selected.TakeLast(limit).Reverse().ToList() : selected.Take(limit).ToList();
+        return new HistoryResult { Position = position, Events = events };
     }
 }

@@ -11,6 +11,7 @@ namespace SignalRChannels.Subscriptions;
 internal sealed class ConnectionChannels(string connectionId, string? userId, string alias, RateLimiter whisperLimiter) : IDisposable
 {
     private readonly Dictionary<ChannelName, PresenceMember?> _channels = [];
+    private readonly Dictionary<ChannelName, EventFilter> _filters = [];
     private readonly SemaphoreSlim _operations = new(1, 1);
 
     public string ConnectionId { get; } = connectionId;
@@ -43,6 +44,43 @@ internal sealed class ConnectionChannels(string connectionId, string? userId, st
 
             _channels[channel] = member;
             return true;
+        }
+    }
+
+    /// <summary>Sets the event filter of a subscription (null for all events) and returns the one it had.</summary>
+    public EventFilter? SwapFilter(ChannelName channel, EventFilter? filter)
+    {
+        lock (_channels)
+        {
+            _filters.Remove(channel, out var previous);
+            if (filter is not null)
+            {
+                _filters[channel] = filter;
+            }
+
+            return previous;
+        }
+    }
+
+    public EventFilter? FilterOf(ChannelName channel)
+    {
+        lock (_channels)
+        {
+            return _filters.GetValueOrDefault(channel);
+        }
+    }
+
+    /// <summary>Forgets the filter of a subscription that was removed, for its teardown.</summary>
+    public EventFilter? TakeFilter(ChannelName channel) => SwapFilter(channel, null);
+
+    /// <summary>Forgets every filter, for the teardown of a closed connection.</summary>
+    public KeyValuePair<ChannelName, EventFilter>[] TakeFilters()
+    {
+        lock (_channels)
+        {
+            var all = _filters.ToArray();
+            _filters.Clear();
+            return all;
         }
     }
 

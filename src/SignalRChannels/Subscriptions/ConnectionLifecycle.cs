@@ -11,6 +11,7 @@ namespace SignalRChannels.Subscriptions;
 internal sealed class ConnectionLifecycle(
     ConnectionRegistry connections,
     PresenceTracker presence,
+    Pipeline.FilterInterest filters,
     Diagnostics.ChannelsMetrics metrics,
     ILogger<ConnectionLifecycle> logger)
 {
@@ -29,9 +30,17 @@ internal sealed class ConnectionLifecycle(
 
         // After the connection's in-flight subscribe (cancelled by the close) has finished or undone itself.
         KeyValuePair<ChannelName, PresenceMember?>[] subscriptions;
+        KeyValuePair<ChannelName, EventFilter>[] filtered;
         using (await connection.LockAsync().ConfigureAwait(false))
         {
             subscriptions = connection.RemoveAll();
+            filtered = connection.TakeFilters();
+        }
+
+        // SignalR drops the connection from its groups itself; what this node announced for its filters is ours to withdraw.
+        foreach (var (channel, filter) in filtered)
+        {
+            await filters.RemoveAsync(channel, filter).ConfigureAwait(false);
         }
 
         connection.Dispose();

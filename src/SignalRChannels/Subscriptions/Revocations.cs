@@ -32,6 +32,11 @@ internal sealed class Revocations(
     /// <summary>Applies a command to this node's connections.</summary>
     public async Task ApplyAsync(ChannelCommand command)
     {
+        if (command.Kind is not (ChannelCommand.RevokeUser or ChannelCommand.RevokeConnection))
+        {
+            return; // Another feature's command (event filters), or a kind of a newer version.
+        }
+
         var pattern = ChannelPattern.Parse(command.Pattern);
         var targets = command.Kind switch
         {
@@ -45,7 +50,7 @@ internal sealed class Revocations(
             using var operation = await connection.LockAsync().ConfigureAwait(false);
             foreach (var (channel, member) in connection.RemoveMatching(pattern))
             {
-                await teardown.EndAsync(connection.ConnectionId, channel, member).ConfigureAwait(false);
+                await teardown.EndAsync(connection.ConnectionId, channel, member, connection.TakeFilter(channel)).ConfigureAwait(false);
                 var notice = new ChannelEvent
                 {
                     Channel = channel.Value,

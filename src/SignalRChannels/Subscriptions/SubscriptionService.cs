@@ -25,7 +25,7 @@ internal sealed class SubscriptionService(
         var connection = connections.Get(caller.ConnectionId);
         var name = input.ParseChannel(channel);
         ChannelInput.ValidateSince(since);
-        input.ValidateEventFilter(events);
+        var filter = input.ParseEventFilter(events);
 
         // Held through authorization too: a revocation or an unsubscribe of this connection waits for this subscribe
         // and then applies to what it made, instead of racing it and leaving a subscription (or presence) behind.
@@ -42,7 +42,7 @@ internal sealed class SubscriptionService(
             metrics.Denied(name);
             if (connection.Remove(name, out var previousMember))
             {
-                await teardown.EndAsync(caller.ConnectionId, name, previousMember).ConfigureAwait(false);
+                await teardown.EndAsync(caller.ConnectionId, name, previousMember, connection.TakeFilter(name)).ConfigureAwait(false);
             }
 
             throw new ChannelException(ChannelErrorCodes.Forbidden, $"subscription to '{name.Value}' denied");
@@ -53,14 +53,17 @@ internal sealed class SubscriptionService(
             throw input.LimitExceeded();
         }
 
+        var previousFilter = connection.SwapFilter(name, filter);
         SubscribeResult result;
         try
         {
-            result = await joiner.JoinAsync(caller, name, since, authorization.Member, previous, existed).ConfigureAwait(false);
+            var filters = new ChannelJoiner.FilterChange(filter, previousFilter);
+            result = await joiner.JoinAsync(caller, name, since, authorization.Member, previous, existed, filters).ConfigureAwait(false);
         }
         catch when (!existed)
         {
             connection.Remove(name, out _);
+            connection.TakeFilter(name);
             throw;
         }
 
@@ -111,7 +114,7 @@ internal sealed class SubscriptionService(
         using var operation = await connection.LockAsync(caller.Aborted).ConfigureAwait(false);
         if (connection.Remove(name, out var member))
         {
-            await teardown.EndAsync(caller.ConnectionId, name, member).ConfigureAwait(false);
+            await teardown.EndAsync(caller.ConnectionId, name, member, connection.TakeFilter(name)).ConfigureAwait(false);
         }
     }
 }

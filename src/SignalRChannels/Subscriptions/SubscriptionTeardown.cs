@@ -10,14 +10,20 @@ namespace SignalRChannels.Subscriptions;
 /// </summary>
 internal sealed class SubscriptionTeardown(
     ChannelGroupMembership groups,
+    Pipeline.FilterInterest filters,
     PresenceTracker presence,
     Diagnostics.ChannelsMetrics metrics,
     ILogger<SubscriptionTeardown> logger)
 {
-    public async Task EndAsync(string connectionId, ChannelName channel, PresenceMember? member)
+    public async Task EndAsync(string connectionId, ChannelName channel, PresenceMember? member, EventFilter? filter)
     {
         metrics.Unsubscribed(channel);
-        await groups.RemoveAsync(connectionId, channel).ConfigureAwait(false);
+        await groups.RemoveAsync(connectionId, channel, filter).ConfigureAwait(false);
+        if (filter is not null)
+        {
+            await filters.RemoveAsync(channel, filter).ConfigureAwait(false);
+        }
+
         ChannelsLog.Unsubscribed(logger, connectionId, channel.Value);
         if (member is not null)
         {

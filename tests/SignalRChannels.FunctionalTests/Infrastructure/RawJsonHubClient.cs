@@ -68,6 +68,9 @@ public sealed class RawJsonHubClient : IAsyncDisposable
     /// <summary>The argument of the next <c>ChannelEvent</c> this client received, waiting for it if none is queued yet.</summary>
     public Task<JsonElement> NextEventAsync() => _events.Reader.ReadAsync().AsTask().DefaultTimeout();
 
+    /// <summary>How many <c>ChannelEvent</c> frames arrived that <see cref="NextEventAsync"/> has not taken yet.</summary>
+    public int QueuedEvents => _events.Reader.Count;
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();

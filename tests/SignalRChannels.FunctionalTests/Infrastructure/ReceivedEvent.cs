@@ -25,6 +25,9 @@ public sealed class ReceivedEvent
     [Key("epoch")]
     public string? Epoch { get; set; }
 
+    [Key("prevOffset")]
+    public long? PrevOffset { get; set; }
+
     [Key("timestamp")]
     public long Timestamp { get; set; }
 

@@ -8,7 +8,7 @@ namespace SignalRChannels.Specification.Tests.Persistence;
 /// The contract of <see cref="IChannelEventStore"/>, run against every implementation: each derived class supplies a
 /// fresh store per test and a way to let a stream's TTL lapse.
 /// </summary>
-public abstract class ChannelEventStoreSpecification(ITestOutputHelper output)
+public abstract partial class ChannelEventStoreSpecification(ITestOutputHelper output)
 {
     /// <summary>A policy roomy enough that nothing in a test is trimmed or expires by accident.</summary>
     protected static readonly HistoryPolicy Roomy = new(100, TimeSpan.FromMinutes(10));

@@ -52,13 +52,15 @@ public sealed class RedisChannelEventStoreTests : ChannelEventStoreSpecification
         Poll.UntilAsync(async () => await Database.KeyExistsAsync(Keys(channel)) == 0, $"the history keys of {channel} expired");
 
     [Fact]
-    public async Task Append_StoresThreeKeysUnderThePrefix_AllExpiringByTheTtl()
+    public async Task Append_StoresFourKeysUnderThePrefix_AllExpiringByTheTtl()
     {
         await AppendAsync(Chat, 2, new HistoryPolicy(10, TimeSpan.FromMinutes(1)));
 
         var keys = Keys(Chat);
 
-        Assert.Equal([$"{_prefix}:h:{{chat.1}}:s", $"{_prefix}:h:{{chat.1}}:o", $"{_prefix}:h:{{chat.1}}:e"], keys.Select(k => k.ToString()));
+        Assert.Equal(
+            [$"{_prefix}:h:{{chat.1}}:s", $"{_prefix}:h:{{chat.1}}:o", $"{_prefix}:h:{{chat.1}}:e", $"{_prefix}:h:{{chat.1}}:n"],
+            keys.Select(k => k.ToString()));
         foreach (var key in keys)
         {
             var ttl = await Database.KeyTimeToLiveAsync(key).DefaultTimeout();

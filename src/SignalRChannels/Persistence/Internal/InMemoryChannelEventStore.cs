@@ -47,6 +47,30 @@ internal sealed class InMemoryChannelEventStore : IChannelEventStore
         }
     }
 
+    /// <summary>Looks back through the retained events; beyond them it reports the offset before the oldest.</summary>
+    public ValueTask<(ChannelEvent Event, long[] PreviousOffsets)> AppendAsync(
+        ChannelName channel, ChannelEvent channelEvent, HistoryPolicy policy, IReadOnlyList<string> names, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(channelEvent);
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(names);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        var data = channelEvent.Data.ValueKind == JsonValueKind.Undefined ? channelEvent.Data : channelEvent.Data.Clone();
+        var stream = Enter(channel);
+        try
+        {
+            var previous = stream.PreviousOffsets(names);
+            var appended = stream.Append(channelEvent, data, policy);
+            stream.Touch(_timeProvider.GetTimestamp(), policy.Ttl);
+            return ValueTask.FromResult((appended, previous));
+        }
+        finally
+        {
+            Monitor.Exit(stream);
+        }
+    }
+
     public ValueTask<HistoryPage> ReadAsync(ChannelName channel, HistoryQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -230,6 +254,30 @@ internal sealed class InMemoryChannelEventStore : IChannelEventStore
             _ring[Top % _ring.Length] = appended;
             _count = Math.Min(_count + 1, _ring.Length);
             return appended;
+        }
+
+        /// <summary>Per name, the newest retained offset with that name, else the offset before the oldest retained.</summary>
+        public long[] PreviousOffsets(IReadOnlyList<string> names)
+        {
+            var previous = new long[names.Count];
+            var found = new bool[names.Count];
+            Array.Fill(previous, Math.Max(Oldest - 1, 0));
+            var open = names.Count;
+            for (var offset = Top; offset >= Oldest && offset > 0 && open > 0; offset--)
+            {
+                var name = _ring[offset % _ring.Length].Event;
+                for (var i = 0; i < names.Count; i++)
+                {
+                    if (!found[i] && string.Equals(names[i], name, StringComparison.Ordinal))
+                    {
+                        previous[i] = offset;
+                        found[i] = true;
+                        open--;
+                    }
+                }
+            }
+
+            return previous;
         }
 
         /// <summary>Retained events after <paramref name="since"/>, oldest first (or the newest first when reversed).</summary>
