@@ -55,6 +55,9 @@ public class ChannelSubscription
     /// <summary>The full channel name, with its kind prefix.</summary>
     public string Name { get; }
 
+    /// <summary>The event filter the subscription was asked with (sorted, distinct), or <see langword="null"/> for every event.</summary>
+    public IReadOnlyList<string>? EventFilter { get; private set; }
+
     /// <summary>Where the subscription stands.</summary>
     public SubscriptionState State => _machine.State;
 
@@ -170,6 +173,12 @@ public class ChannelSubscription
     public Task LeaveAsync(CancellationToken cancellationToken = default) => Client.LeaveChannelAsync(Name, cancellationToken);
 
     internal SubscribeRequest? BeginSubscribe() => _machine.Begin();
+
+    internal ChannelSubscription WithEvents(IReadOnlyList<string>? events)
+    {
+        EventFilter = events;
+        return this;
+    }
 
     internal void CompleteSubscribe(SubscribeRequest request, SubscribeResult result) => _machine.Complete(request, result);
 

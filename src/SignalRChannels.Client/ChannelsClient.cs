@@ -108,9 +108,14 @@ public sealed class ChannelsClient : IAsyncDisposable
     /// soon as the client is connected (await <see cref="ChannelSubscription.WhenSubscribedAsync"/> to know when).
     /// </summary>
     /// <param name="name">The channel name; it may not start with <c>private-</c> or <c>presence-</c>.</param>
+    /// <param name="events">
+    /// An event filter: only these event names (and the reserved <c>member:</c>/<c>channel:</c> events) are sent to this
+    /// subscription; <see langword="null"/> for every event. Fixed for the subscription's life.
+    /// </param>
     /// <returns>The subscription.</returns>
     /// <exception cref="ArgumentException">The name is empty or carries a private or presence prefix.</exception>
-    public ChannelSubscription Channel(string name)
+    /// <exception cref="InvalidOperationException">The channel is already held with another filter; leave it first.</exception>
+    public ChannelSubscription Channel(string name, IReadOnlyList<string>? events = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         if (name.StartsWith(PrivatePrefix, StringComparison.Ordinal) || name.StartsWith(PresencePrefix, StringComparison.Ordinal))
@@ -118,22 +123,26 @@ public sealed class ChannelsClient : IAsyncDisposable
             throw new ArgumentException($"'{name}' is not a public channel name: use Private() or Presence().", nameof(name));
         }
 
-        return GetOrAdd(name, ChannelSubscription.Create);
+        return GetOrAdd(name, events, ChannelSubscription.Create);
     }
 
     /// <summary>The private channel <c>private-<paramref name="name"/></c>; the prefix may also be given.</summary>
     /// <param name="name">The name without the prefix, as in Laravel Echo (<c>orders.42</c>), or the full name (<c>private-orders.42</c>).</param>
+    /// <param name="events">An event filter, as for <see cref="Channel"/>.</param>
     /// <returns>The subscription.</returns>
     /// <exception cref="ArgumentException">The name is empty or is a presence channel's.</exception>
-    public PrivateChannelSubscription Private(string name) =>
-        GetOrAdd(FullName(PrivatePrefix, PresencePrefix, name), PrivateChannelSubscription.Create);
+    /// <exception cref="InvalidOperationException">The channel is already held with another filter; leave it first.</exception>
+    public PrivateChannelSubscription Private(string name, IReadOnlyList<string>? events = null) =>
+        GetOrAdd(FullName(PrivatePrefix, PresencePrefix, name), events, PrivateChannelSubscription.Create);
 
     /// <summary>The presence channel <c>presence-<paramref name="name"/></c>; the prefix may also be given.</summary>
     /// <param name="name">The name without the prefix (<c>chat.1</c>), or the full name (<c>presence-chat.1</c>).</param>
+    /// <param name="events">An event filter, as for <see cref="Channel"/>; member events always pass.</param>
     /// <returns>The subscription.</returns>
     /// <exception cref="ArgumentException">The name is empty or is a private channel's.</exception>
-    public PresenceChannelSubscription Presence(string name) =>
-        GetOrAdd(FullName(PresencePrefix, PrivatePrefix, name), PresenceChannelSubscription.Create);
+    /// <exception cref="InvalidOperationException">The channel is already held with another filter; leave it first.</exception>
+    public PresenceChannelSubscription Presence(string name, IReadOnlyList<string>? events = null) =>
+        GetOrAdd(FullName(PresencePrefix, PrivatePrefix, name), events, PresenceChannelSubscription.Create);
 
     /// <summary>
     /// Leaves channels as Laravel Echo's <c>leave</c> does: a name without prefix leaves <paramref name="name"/>,
@@ -259,11 +268,16 @@ public sealed class ChannelsClient : IAsyncDisposable
     internal Task<T> InvokeChannelMethodAsync<T>(string method, object?[] args, string? channel, CancellationToken cancellationToken) =>
         _invoker.InvokeAsync<T>(method, args, channel, cancellationToken);
 
-    private TSubscription GetOrAdd<TSubscription>(string fullName, Func<ChannelsClient, string, TSubscription> create)
+    private TSubscription GetOrAdd<TSubscription>(string fullName, IReadOnlyList<string>? events, Func<ChannelsClient, string, TSubscription> create)
         where TSubscription : ChannelSubscription
     {
         ObjectDisposedException.ThrowIf(_lifecycle.IsDisposed, this);
-        var subscription = _channels.GetOrAdd(fullName, name => create(this, name), out var created);
+        var filter = EventFilterKey.Normalize(events);
+        var subscription = _channels.GetOrAdd(fullName, name => create(this, name).WithEvents(filter), out var created);
+        if (!created && EventFilterKey.Of(subscription.EventFilter) != EventFilterKey.Of(filter))
+        {
+            throw new InvalidOperationException($"'{fullName}' is held with another event filter; leave it before asking with a new one.");
+        }
 
         // Asking again for a channel the server removed is asking to be subscribed again.
         if ((created || subscription.State == SubscriptionState.Unsubscribed) && _lifecycle.State == ConnectionState.Connected)

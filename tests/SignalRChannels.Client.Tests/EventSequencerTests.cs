@@ -4,7 +4,7 @@ using SignalRChannels.Client.Internal;
 
 namespace SignalRChannels.Client.Tests;
 
-public sealed class EventSequencerTests
+public sealed partial class EventSequencerTests
 {
     private static readonly TimeSpan Window = TimeSpan.FromMilliseconds(200);
 

@@ -10,9 +10,14 @@ namespace SignalRChannels.Client.Internal;
 /// </summary>
 internal sealed class ChannelSubscriber(IChannelsConnection connection, ILogger logger)
 {
-    /// <summary>Subscribes every channel that wants it after a connect: alone, or in <c>SubscribeMany</c> batches.</summary>
+    /// <summary>
+    /// Subscribes every channel that wants it after a connect: alone, or in <c>SubscribeMany</c> batches of channels with
+    /// the same event filter (the call's <c>events</c> applies to all of its channels).
+    /// </summary>
     public IEnumerable<Task> Resubscribe(ChannelSubscription[] wanted, int batchSize) =>
-        wanted.Chunk(batchSize).Select(batch => batch.Length == 1 ? SubscribeAsync(batch[0]) : SubscribeManyAsync(batch));
+        wanted.GroupBy(s => EventFilterKey.Of(s.EventFilter), StringComparer.Ordinal)
+            .SelectMany(group => group.Chunk(batchSize))
+            .Select(batch => batch.Length == 1 ? SubscribeAsync(batch[0]) : SubscribeManyAsync(batch));
 
     public Task SubscribeAsync(ChannelSubscription subscription)
     {
@@ -57,7 +62,8 @@ internal sealed class ChannelSubscriber(IChannelsConnection connection, ILogger 
 
     private async Task SubscribeCoreAsync(ChannelSubscription subscription, SubscribeRequest request)
     {
-        var options = request.Since is null ? null : new SubscribeOptions { Since = request.Since };
+        var events = subscription.EventFilter?.ToArray();
+        var options = request.Since is null && events is null ? null : new SubscribeOptions { Since = request.Since, Events = events };
         try
         {
             var result = await connection.InvokeAsync<SubscribeResult>(ChannelHubMethods.Subscribe, [subscription.Name, options], CancellationToken.None)
@@ -115,7 +121,8 @@ internal sealed class ChannelSubscriber(IChannelsConnection connection, ILogger 
             }
         }
 
-        var options = since is null ? null : new SubscribeManyOptions { Since = since };
+        var events = batch[0].Subscription.EventFilter?.ToArray();
+        var options = since is null && events is null ? null : new SubscribeManyOptions { Since = since, Events = events };
         SubscribeResult?[] results;
         try
         {

@@ -220,7 +220,7 @@ internal sealed class EventSequencer : IDisposable
             }
 
             generation = _generation;
-            target = _buffer.FirstAheadOffset - 1;
+            target = _buffer.FirstAheadPrevious;
             epoch = _buffer.Position!.Epoch ?? string.Empty;
             _filling = true;
         }
@@ -276,7 +276,7 @@ internal sealed class EventSequencer : IDisposable
                 {
                     if (@event.Offset > _buffer.Position!.Offset)
                     {
-                        _buffer.SkipTo(@event.Offset!.Value - 1, GapReason.HistoryIncomplete);
+                        _buffer.SkipTo(OrderedEventBuffer.PreviousOf(@event), GapReason.HistoryIncomplete);
                         _buffer.Emit(@event);
                     }
                 }

@@ -28,8 +28,17 @@ internal sealed class OrderedEventBuffer(string channel, ISequencerSink sink)
 
     public int AheadCount => _ahead.Count;
 
-    /// <summary>The offset of the first event held ahead; <see cref="AheadCount"/> must be above zero.</summary>
-    public long FirstAheadOffset => _ahead.First().Key;
+    /// <summary>
+    /// The offset the first event held ahead follows on: <c>prevOffset</c> for a filtered subscription, else the offset
+    /// before it. <see cref="AheadCount"/> must be above zero.
+    /// </summary>
+    public long FirstAheadPrevious => PreviousOf(_ahead.First().Value);
+
+    /// <summary>
+    /// The offset an event follows on: for a filtered subscription its <c>prevOffset</c> (no event the subscription
+    /// receives lies in between, so the hole is filtered out, not lost), else the offset before it.
+    /// </summary>
+    public static long PreviousOf(ChannelEvent @event) => @event.PrevOffset ?? @event.Offset!.Value - 1;
 
     /// <summary>
     /// Places an event with an offset; <paramref name="epochSwitched"/> tells that it started a new epoch (what was held
@@ -61,7 +70,7 @@ internal sealed class OrderedEventBuffer(string channel, ISequencerSink sink)
             return Placement.Dropped;
         }
 
-        if (offset == last + 1)
+        if (PreviousOf(@event) <= last)
         {
             return Placement.Next;
         }
@@ -118,15 +127,21 @@ internal sealed class OrderedEventBuffer(string channel, ISequencerSink sink)
     /// <summary>Delivers the events that have become contiguous; returns whether a hole remains.</summary>
     public bool Drain()
     {
-        while (_ahead.Remove(Position!.Offset + 1, out var next))
+        while (_ahead.Count > 0)
         {
-            Emit(next);
-        }
+            var (offset, next) = _ahead.First();
 
-        // Anything at or below the position is a duplicate of what was just delivered.
-        while (_ahead.Count > 0 && _ahead.First().Key <= Position.Offset)
-        {
-            _ahead.Remove(_ahead.First().Key);
+            // Anything at or below the position is a duplicate of what was just delivered.
+            if (offset > Position!.Offset && PreviousOf(next) > Position.Offset)
+            {
+                break;
+            }
+
+            _ahead.Remove(offset);
+            if (offset > Position.Offset)
+            {
+                Emit(next);
+            }
         }
 
         return _ahead.Count > 0;
