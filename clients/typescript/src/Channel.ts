@@ -53,6 +53,8 @@ export class Channel<TEvents extends EventMap = AnyEvents> {
     /** The full channel name, with its kind prefix. */
     readonly name: string,
     protected readonly host: ChannelHost,
+    /** The event filter (sorted, distinct), or null for every event. */
+    readonly events: readonly string[] | null = null,
   ) {
     this.sequencer = new EventSequencer(
       name,

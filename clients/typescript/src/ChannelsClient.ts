@@ -9,7 +9,7 @@ import { createHubConnection } from "./createHubConnection.js";
 import { PresenceChannel } from "./PresenceChannel.js";
 import { PrivateChannel } from "./PrivateChannel.js";
 import { ChannelPrefixes, ClientMethod, HubMethods, normalizeEvent, type ChannelEvent, type SubscribeResult } from "./protocol.js";
-import type { AnyEvents, ConnectionState, EventMap } from "./typing.js";
+import type { AnyEvents, ConnectionState, EventMap, SubscribeOptions } from "./typing.js";
 
 type StateListener = (state: ConnectionState, previous: ConnectionState) => void;
 
@@ -118,21 +118,29 @@ export class ChannelsClient {
     }
   }
 
-  /** A public channel; `name` may not carry a `private-` or `presence-` prefix. */
-  channel<TEvents extends EventMap = AnyEvents>(name: string): Channel<TEvents> {
+  /**
+   * A public channel; `name` may not carry a `private-` or `presence-` prefix. `options.events` filters it on the
+   * server (fixed for the channel's life: asking for a held channel with another filter throws `invalid_argument`).
+   */
+  channel<TEvents extends EventMap = AnyEvents>(name: string, options?: SubscribeOptions<TEvents>): Channel<TEvents> {
     if (name.startsWith(ChannelPrefixes.private) || name.startsWith(ChannelPrefixes.presence)) {
       throw new ChannelError("invalid_channel", `'${name}' is not a public channel name: use private() or join()`, name);
     }
-    return this.subscription(name, () => new Channel<TEvents>(name, this.host));
+    const events = filterOf(options);
+    return this.subscription(name, events, () => new Channel<TEvents>(name, this.host, events));
   }
 
   /**
    * The private channel `private-<name>`. `name` is given without the prefix, as in Laravel Echo (`orders.42`);
    * the full name (`private-orders.42`) is accepted too and names the same channel.
    */
-  private<TEvents extends EventMap = AnyEvents, TWhispers extends EventMap = AnyEvents>(name: string): PrivateChannel<TEvents, TWhispers> {
+  private<TEvents extends EventMap = AnyEvents, TWhispers extends EventMap = AnyEvents>(
+    name: string,
+    options?: SubscribeOptions<TEvents>,
+  ): PrivateChannel<TEvents, TWhispers> {
     const fullName = fullNameOf(ChannelPrefixes.private, ChannelPrefixes.presence, name);
-    return this.subscription(fullName, () => new PrivateChannel<TEvents, TWhispers>(fullName, this.host));
+    const events = filterOf(options);
+    return this.subscription(fullName, events, () => new PrivateChannel<TEvents, TWhispers>(fullName, this.host, events));
   }
 
   /**
@@ -141,9 +149,11 @@ export class ChannelsClient {
    */
   join<TEvents extends EventMap = AnyEvents, TInfo = unknown, TWhispers extends EventMap = AnyEvents>(
     name: string,
+    options?: SubscribeOptions<TEvents>,
   ): PresenceChannel<TEvents, TInfo, TWhispers> {
     const fullName = fullNameOf(ChannelPrefixes.presence, ChannelPrefixes.private, name);
-    return this.subscription(fullName, () => new PresenceChannel<TEvents, TInfo, TWhispers>(fullName, this.host));
+    const events = filterOf(options);
+    return this.subscription(fullName, events, () => new PresenceChannel<TEvents, TInfo, TWhispers>(fullName, this.host, events));
   }
 
   /**
@@ -208,9 +218,12 @@ export class ChannelsClient {
     }
   }
 
-  private subscription<T>(fullName: string, create: () => Channel<any>): T {
+  private subscription<T>(fullName: string, events: readonly string[] | null, create: () => Channel<any>): T {
     const existing = this.channels.get(fullName);
     if (existing !== undefined) {
+      if (filterKey(existing.events) !== filterKey(events)) {
+        throw new ChannelError("invalid_argument", `'${fullName}' is held with another event filter; leave it first`, fullName);
+      }
       // The server removed it; asking for it again is asking to be subscribed again.
       if (existing.state === "unsubscribed" && this.currentState === "connected") {
         void this.subscribeBatch([existing]);
@@ -394,9 +407,17 @@ export class ChannelsClient {
   /** Subscribes every channel the app still wants, `subscribeBatchSize` channels per `SubscribeMany`. */
   private async subscribeAll(): Promise<void> {
     const pending = [...this.channels.values()].filter((c) => c.state === "subscribing" || c.state === "failed");
+    // SubscribeMany's `events` applies to every channel of the call: one batch holds one filter.
+    const byFilter = new Map<string, Channel<any>[]>();
+    for (const channel of pending) {
+      const key = filterKey(channel.events);
+      byFilter.set(key, [...(byFilter.get(key) ?? []), channel]);
+    }
     const batches: Channel<any>[][] = [];
-    for (let i = 0; i < pending.length; i += this.batchSize) {
-      batches.push(pending.slice(i, i + this.batchSize));
+    for (const group of byFilter.values()) {
+      for (let i = 0; i < group.length; i += this.batchSize) {
+        batches.push(group.slice(i, i + this.batchSize));
+      }
     }
     await Promise.all(batches.map((batch) => this.subscribeBatch(batch)));
   }
@@ -407,7 +428,9 @@ export class ChannelsClient {
     try {
       if (channels.length === 1) {
         const since = requests[0]!.since;
-        const result = await this.invokeRaw<SubscribeResult>(HubMethods.subscribe, channels[0]!.name, since === null ? null : { since });
+        const events = channels[0]!.events;
+        const options = since === null && events === null ? null : { since, ...(events !== null && { events }) };
+        const result = await this.invokeRaw<SubscribeResult>(HubMethods.subscribe, channels[0]!.name, options);
         channels[0]!.completeSubscribe(requests[0]!, result);
         return;
       }
@@ -422,7 +445,7 @@ export class ChannelsClient {
       const results = await this.invokeRaw<readonly SubscribeResult[]>(
         HubMethods.subscribeMany,
         channels.map((channel) => channel.name),
-        anySince ? { since } : null,
+        manyOptions(anySince ? since : null, channels[0]!.events),
       );
       channels.forEach((channel, i) => this.completeFromMany(channel, requests[i]!, results[i]));
     } catch (error) {
@@ -495,4 +518,28 @@ function retryPolicyOf(reconnect: ChannelsClientOptions["reconnect"]): IRetryPol
     return reconnect;
   }
   return new BackoffRetryPolicy(reconnect);
+}
+
+/** A filter in one normal form (sorted, distinct), or null; an empty list is refused. */
+function filterOf(options: SubscribeOptions<any> | undefined): readonly string[] | null {
+  const events = options?.events;
+  if (events === undefined) {
+    return null;
+  }
+  if (events.length === 0) {
+    throw new ChannelError("invalid_argument", "events lists one or more event names; leave it out for every event");
+  }
+  return [...new Set(events)].sort();
+}
+
+function filterKey(events: readonly string[] | null): string {
+  return events === null ? "" : events.join("\n");
+}
+
+/** `SubscribeMany` options: null when there is nothing to send, else only what there is. */
+function manyOptions(since: Record<string, unknown> | null, events: readonly string[] | null): object | null {
+  if (since === null && events === null) {
+    return null;
+  }
+  return { ...(since !== null && { since }), ...(events !== null && { events }) };
 }

@@ -11,6 +11,11 @@ export interface SequencerSink {
   canFetch(): boolean;
 }
 
+/** The offset an event follows on: its `prevOffset` (filtered subscriptions), else the offset before it. */
+function previousOf(event: ChannelEvent): number {
+  return event.prevOffset ?? event.offset! - 1;
+}
+
 /**
  * Turns the events of one channel as they arrive (duplicated, out of order, across reconnects) into
  * the events the app sees: each offset once, in order, and every hole either filled from history or
@@ -107,7 +112,7 @@ export class EventSequencer {
     if (event.offset <= last) {
       return;
     }
-    if (event.offset === last + 1) {
+    if (previousOf(event) <= last) {
       this.emit(event);
       this.drain();
       return;
@@ -144,9 +149,18 @@ export class EventSequencer {
 
   /** Delivers the events that have become contiguous, and waits for the next hole if one remains. */
   private drain(): void {
-    for (let next = this.ahead.get(this.position!.offset + 1); next !== undefined; next = this.ahead.get(this.position!.offset + 1)) {
-      this.ahead.delete(next.offset!);
-      this.emit(next);
+    let blocked = false;
+    for (const next of this.takeAhead()) {
+      if (next.offset! <= this.position!.offset) {
+        continue; // A duplicate of what was just delivered.
+      }
+      // The first event that does not follow on holds back the rest, so delivery stays in offset order.
+      blocked ||= previousOf(next) > this.position!.offset;
+      if (blocked) {
+        this.ahead.set(next.offset!, next);
+      } else {
+        this.emit(next);
+      }
     }
     if (this.ahead.size === 0) {
       this.cancelTimer();
@@ -205,7 +219,8 @@ export class EventSequencer {
       return;
     }
     const generation = this.generation;
-    const target = Math.min(...this.ahead.keys()) - 1;
+    const first = Math.min(...this.ahead.keys());
+    const target = previousOf(this.ahead.get(first)!);
     const epoch = this.position!.epoch;
     this.filling = true;
     let failed = false;
@@ -233,7 +248,7 @@ export class EventSequencer {
       }
       for (const event of usable) {
         if (event.offset! > this.position!.offset) {
-          this.skipTo(event.offset! - 1, "history_incomplete");
+          this.skipTo(previousOf(event), "history_incomplete");
           this.emit(event);
         }
       }

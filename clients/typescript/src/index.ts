@@ -37,6 +37,7 @@ export type {
   JoiningListener,
   LeavingListener,
   SubscribedInfo,
+  SubscribeOptions,
   SubscriptionState,
   WhisperListener,
 } from "./typing.js";

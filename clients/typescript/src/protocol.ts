@@ -15,6 +15,11 @@ export interface ChannelEvent<TData = unknown, TName extends string = string> {
   readonly offset?: number;
   /** Present with `offset`: changes when the stream is lost. */
   readonly epoch?: string;
+  /**
+   * Only for subscriptions with an event filter, on history-enabled channels: no event the subscription receives lies
+   * between `prevOffset` and `offset`, so the offsets in between were filtered out, not lost.
+   */
+  readonly prevOffset?: number;
   /** Unix milliseconds. */
   readonly timestamp: number;
   /** Server-stamped sender (member or user id) of a whisper. */
@@ -107,6 +112,7 @@ export function normalizePosition(raw: StreamPosition | null | undefined): Strea
 /** Reads an event off the wire: null optional fields become absent, int64s become numbers. */
 export function normalizeEvent(raw: ChannelEvent): ChannelEvent {
   const offset = toNumber(raw.offset);
+  const prevOffset = toNumber(raw.prevOffset);
   return {
     channel: raw.channel,
     event: raw.event,
@@ -114,6 +120,7 @@ export function normalizeEvent(raw: ChannelEvent): ChannelEvent {
     timestamp: toNumber(raw.timestamp) ?? 0,
     ...(offset !== undefined && { offset }),
     ...(typeof raw.epoch === "string" && { epoch: raw.epoch }),
+    ...(prevOffset !== undefined && { prevOffset }),
     ...(typeof raw.from === "string" && { from: raw.from }),
   };
 }

@@ -30,6 +30,15 @@ export type WhisperListener<TWhispers extends EventMap, TName extends EventName<
   event: ChannelEvent<TWhispers[TName], `client-${TName}`>,
 ) => void;
 
+/**
+ * Options of a subscription. `events` is an event filter: only these names (app events of the map, or whispers as
+ * `client-<name>`) reach the channel, unwanted events never cross the wire; `member:*` and `channel:*` always pass.
+ * A filtered channel's offsets have holes that are not losses: the server's `prevOffset` tells them apart.
+ */
+export interface SubscribeOptions<TEvents extends EventMap = AnyEvents> {
+  readonly events?: readonly (EventName<TEvents> | `client-${string}`)[];
+}
+
 /** Why events went missing without being delivered. */
 export type GapReason =
   /** A resubscribe with `since` came back with `recovered: false` in the same epoch. */

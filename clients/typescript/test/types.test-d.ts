@@ -54,8 +54,9 @@ describe("typed channels", () => {
     client.channel<OrderEvents>("orders").listen("OrderShipped", (e: { orderId: string }) => e);
     // @ts-expect-error: stopListening is typed too
     client.channel<OrderEvents>("orders").stopListening("Nope");
-    // @ts-expect-error: no event filter is offered yet (the server refuses one)
-    client.channel<OrderEvents>("orders", { events: ["OrderShipped"] });
+    // @ts-expect-error: the event filter names events of the map (or client- whispers)
+    client.channel<OrderEvents>("orders", { events: ["OrderShiped"] });
+    client.channel<OrderEvents>("orders", { events: ["OrderShipped", "client-typing"] });
   });
 
   it("returns the concrete channel type from each method so calls chain", () => {
