@@ -36,6 +36,7 @@ public class LoadToolSmokeTests(RedisFixture redis) : IClassFixture<RedisFixture
                 "### History-enabled publish, Redis Streams", "### History-enabled publish, in-memory",
                 "### Presence: 200 members in one channel — one node", "### Presence: 200 members in one channel — 2 nodes",
                 "### Idle connections with 3 subscriptions", "### Fan-out to Pusher protocol clients, one node",
+                "### Event pipeline, one node",
             })
             {
                 Assert.Contains(heading, report);

@@ -27,6 +27,12 @@ internal static class LoadWire
     public const string PlainChannelPrefix = "load.";
 
     /// <summary>
+    /// A channel given to a light client as <c>name|event,event</c> is subscribed with that event filter
+    /// (<c>Subscribe(name, { events: [...] })</c>).
+    /// </summary>
+    public const char FilterSeparator = '|';
+
+    /// <summary>
     /// The send timestamp travels as <see cref="Stopwatch.GetTimestamp"/>: on Linux that is CLOCK_MONOTONIC in
     /// nanoseconds, one clock for every process on the machine, so server and client stamps compare directly.
     /// </summary>

@@ -3,7 +3,7 @@
 //   dotnet build tests/SignalRChannels.LoadTool -c Release
 //   dotnet tests/SignalRChannels.LoadTool/bin/Release/net10.0/SignalRChannels.LoadTool.dll [options]
 //
-// Options (defaults in brackets): --scenarios fanout,official,crossnode,history,presence,idle [all]
+// Options (defaults in brackets): --scenarios fanout,official,crossnode,history,presence,idle,pusher,pipeline [all]
 //   --connections 1000 --events 1000 --size 100 --rate 0 (events/s; 0 = as fast as accepted) --rounds 3
 //   --paced-rate 250 --official-connections 200 --official-events 1000 --nodes 2
 //   --history-channels 10 --history-subscribers 10 --history-events 10000
@@ -11,7 +11,7 @@
 //   --redis 127.0.0.1:6379 (REDIS_URL) | --no-redis   --max-seconds 570   --output report.md
 //   --perf <dir> (perf record of each server during its last measured round)   --smoke (seconds-long run)
 //
-// `serve <channels|plain|raw> [--redis host:port --prefix p]` is how the tool starts each server under test.
+// `serve <channels|channelsmiddleware|plain|raw|pusher> [--redis host:port --prefix p]` is how the tool starts each server under test.
 using SignalRChannels.LoadTool.Run;
 using SignalRChannels.LoadTool.Serve;
 

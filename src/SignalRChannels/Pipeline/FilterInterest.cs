@@ -29,9 +29,13 @@ internal sealed class FilterInterest(IChannelCommandBus bus)
     private readonly ConcurrentDictionary<string, ImmutableArray<(EventFilter Filter, ImmutableHashSet<string> Nodes)>> _cluster =
         new(StringComparer.Ordinal);
 
+    // How many channels have filters: while none do (the common case) a publish does not even look a channel up.
+    // Not ConcurrentDictionary.IsEmpty, which takes every lock of the dictionary when it is empty.
+    private volatile int _filteredChannels;
+
     /// <summary>The filters with subscribers on a channel; empty (and allocation-free) for channels without any.</summary>
     public ImmutableArray<(EventFilter Filter, ImmutableHashSet<string> Nodes)> FiltersOf(ChannelName channel) =>
-        !_cluster.IsEmpty && _cluster.TryGetValue(channel.Value, out var filters) ? filters : [];
+        _filteredChannels > 0 && _cluster.TryGetValue(channel.Value, out var filters) ? filters : [];
 
     public Task AddAsync(ChannelName channel, EventFilter filter)
     {
@@ -137,10 +141,18 @@ internal sealed class FilterInterest(IChannelCommandBus bus)
             : nodes.IsEmpty ? filters : filters.Add((filter, nodes));
         if (filters.IsEmpty)
         {
-            _cluster.TryRemove(channel, out _);
+            if (_cluster.TryRemove(channel, out _))
+            {
+                _filteredChannels--;
+            }
         }
         else
         {
+            if (current.IsDefaultOrEmpty)
+            {
+                _filteredChannels++;
+            }
+
             _cluster[channel] = filters;
         }
     }

@@ -67,7 +67,11 @@ internal sealed class LightClient : ILoadClient
     public async Task<TimeSpan> SubscribeAsync(string channel, CancellationToken cancellationToken)
     {
         var started = LoadWire.Now();
-        await InvokeAsync("Subscribe", $"\"{channel}\",null", cancellationToken);
+        var filter = channel.IndexOf(LoadWire.FilterSeparator, StringComparison.Ordinal);
+        var arguments = filter < 0
+            ? $"\"{channel}\",null"
+            : $"\"{channel[..filter]}\",{{\"events\":[{string.Join(',', channel[(filter + 1)..].Split(',').Select(e => $"\"{e}\""))}]}}";
+        await InvokeAsync("Subscribe", arguments, cancellationToken);
         return TimeSpan.FromMilliseconds(LoadWire.TicksToMilliseconds(LoadWire.Now() - started));
     }
 

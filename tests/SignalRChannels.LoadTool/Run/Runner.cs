@@ -43,6 +43,7 @@ internal static class Runner
             ("presence", ct => scenarios.PresenceAsync(options.Nodes, ct)),
             ("idle", scenarios.IdleAsync),
             ("pusher", scenarios.PusherFanOutAsync),
+            ("pipeline", scenarios.PipelineAsync),
         };
         foreach (var (name, run) in steps.Where(s => options.Scenarios.Contains(s.Name)))
         {

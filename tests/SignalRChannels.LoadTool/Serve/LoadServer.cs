@@ -33,6 +33,7 @@ internal static class LoadServer
         switch (options.Kind)
         {
             case ServerKind.Channels:
+            case ServerKind.ChannelsMiddleware:
                 AddChannels(builder.Services, options);
                 break;
             case ServerKind.Pusher:
@@ -60,6 +61,7 @@ internal static class LoadServer
         switch (options.Kind)
         {
             case ServerKind.Channels:
+            case ServerKind.ChannelsMiddleware:
                 app.MapChannelHub<LoadChannelHub>(LoadWire.HubPath);
                 break;
             case ServerKind.Pusher:
@@ -98,6 +100,10 @@ internal static class LoadServer
                     ? new PresenceMember(user.FindFirstValue(ClaimTypes.NameIdentifier)!, new { name = user.Identity.Name })
                     : null);
             c.History(LoadWire.HistoryChannelPrefix + "*", size: options.HistorySize, ttl: TimeSpan.FromMinutes(10));
+            if (options.Kind == ServerKind.ChannelsMiddleware)
+            {
+                c.UseMiddleware(static (context, next) => next(context));
+            }
         });
         if (options.Redis is not null)
         {

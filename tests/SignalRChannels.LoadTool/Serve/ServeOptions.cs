@@ -7,7 +7,7 @@ internal sealed record ServeOptions(ServerKind Kind, string? Redis, string Prefi
     {
         if (args.Count < 2 || !Enum.TryParse<ServerKind>(args[1], ignoreCase: true, out var kind))
         {
-            throw new ArgumentException("usage: serve channels|plain|raw [--redis host:port --prefix p] [--history-size n]");
+            throw new ArgumentException("usage: serve channels|channelsmiddleware|plain|raw|pusher [--redis host:port --prefix p] [--history-size n]");
         }
 
         string? redis = null;

@@ -14,4 +14,7 @@ internal enum ServerKind
 
     /// <summary>The <see cref="Channels"/> server with the Pusher protocol endpoint mapped too (clients connect to it).</summary>
     Pusher,
+
+    /// <summary>The <see cref="Channels"/> server with one publish middleware that only passes events on.</summary>
+    ChannelsMiddleware,
 }
