@@ -11,17 +11,7 @@ public static class ChannelEventPosition
     public static ChannelEvent WithPosition(this ChannelEvent channelEvent, long? offset, string? epoch)
     {
         ArgumentNullException.ThrowIfNull(channelEvent);
-        return new ChannelEvent
-        {
-            Channel = channelEvent.Channel,
-            Event = channelEvent.Event,
-            Data = channelEvent.Data,
-            Timestamp = channelEvent.Timestamp,
-            From = channelEvent.From,
-            Offset = offset,
-            Epoch = epoch,
-            PrevOffset = channelEvent.PrevOffset,
-        };
+        return Copy(channelEvent, offset, epoch, channelEvent.PrevOffset);
     }
 
     /// <summary>A copy of the event with <see cref="ChannelEvent.PrevOffset"/> set, as a filtered subscription receives it.</summary>
@@ -31,16 +21,19 @@ public static class ChannelEventPosition
     public static ChannelEvent WithPrevOffset(this ChannelEvent channelEvent, long? prevOffset)
     {
         ArgumentNullException.ThrowIfNull(channelEvent);
-        return new ChannelEvent
-        {
-            Channel = channelEvent.Channel,
-            Event = channelEvent.Event,
-            Data = channelEvent.Data,
-            Timestamp = channelEvent.Timestamp,
-            From = channelEvent.From,
-            Offset = channelEvent.Offset,
-            Epoch = channelEvent.Epoch,
-            PrevOffset = prevOffset,
-        };
+        return Copy(channelEvent, channelEvent.Offset, channelEvent.Epoch, prevOffset);
     }
+
+    /// <summary>The one place that copies an envelope field by field: a field added to it is added here.</summary>
+    private static ChannelEvent Copy(ChannelEvent channelEvent, long? offset, string? epoch, long? prevOffset) => new()
+    {
+        Channel = channelEvent.Channel,
+        Event = channelEvent.Event,
+        Data = channelEvent.Data,
+        Timestamp = channelEvent.Timestamp,
+        From = channelEvent.From,
+        Offset = offset,
+        Epoch = epoch,
+        PrevOffset = prevOffset,
+    };
 }

@@ -13,8 +13,8 @@ public class CrossNodeMiddlewareTests(RedisFixture redis) : IClassFixture<RedisF
     public async Task EventsTransformedOrDroppedOnNodeA_ReachNodeBAsTheChainLeftThem(WireProtocol protocol)
     {
         var prefix = RedisFixture.NewPrefix();
-        await using var nodeA = await ChannelsTestServer.StartAsync(PipelineTestApp.Options(redis: redis.Configuration, redisPrefix: prefix));
-        await using var nodeB = await ChannelsTestServer.StartAsync(PipelineTestApp.Options(redis: redis.Configuration, redisPrefix: prefix));
+        await using var nodeA = await StartAsync(prefix);
+        await using var nodeB = await StartAsync(prefix);
         var channel = TestChannels.Unique("orders");
         var onB = await nodeB.ConnectAsync(protocol: protocol);
         await onB.SubscribeAsync(channel);
@@ -35,8 +35,8 @@ public class CrossNodeMiddlewareTests(RedisFixture redis) : IClassFixture<RedisF
     public async Task WhispersAndPresenceEventsFromNodeA_PassItsMiddleware_OnTheWayToNodeB(WireProtocol protocol)
     {
         var prefix = RedisFixture.NewPrefix();
-        await using var nodeA = await ChannelsTestServer.StartAsync(PipelineTestApp.Options(redis: redis.Configuration, redisPrefix: prefix));
-        await using var nodeB = await ChannelsTestServer.StartAsync(PipelineTestApp.Options(redis: redis.Configuration, redisPrefix: prefix));
+        await using var nodeA = await StartAsync(prefix);
+        await using var nodeB = await StartAsync(prefix);
         var channel = TestChannels.Unique("presence-vip");
         var bob = await nodeB.ConnectAsync(protocol: protocol, accessToken: Users.Bob.Token);
         var alice = await nodeA.ConnectAsync(protocol: protocol, accessToken: Users.Alice.Token);
@@ -51,4 +51,7 @@ public class CrossNodeMiddlewareTests(RedisFixture redis) : IClassFixture<RedisF
         var whisper = await bob.AssertNextEventAsync(channel, "client-enrich");
         Assert.Equal("""{"text":"hi","serverId":"srv-1"}""", whisper.DataJson());
     }
+
+    private Task<ChannelsTestServer> StartAsync(string prefix) =>
+        ChannelsTestServer.StartAsync(PipelineTestApp.Options(redis: redis.Configuration, redisPrefix: prefix));
 }

@@ -26,7 +26,19 @@ internal sealed class InMemoryChannelEventStore : IChannelEventStore
     /// <summary>How many streams are held, expired ones not yet swept included.</summary>
     internal int StreamCount => _streams.Count;
 
-    public ValueTask<ChannelEvent> AppendAsync(ChannelName channel, ChannelEvent channelEvent, HistoryPolicy policy, CancellationToken cancellationToken)
+    public ValueTask<ChannelEvent> AppendAsync(ChannelName channel, ChannelEvent channelEvent, HistoryPolicy policy, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Append(channel, channelEvent, policy, names: [], cancellationToken).Event);
+
+    /// <summary>Looks back through the retained events; beyond them it reports the offset before the oldest.</summary>
+    public ValueTask<(ChannelEvent Event, long[] PreviousOffsets)> AppendAsync(
+        ChannelName channel, ChannelEvent channelEvent, HistoryPolicy policy, IReadOnlyList<string> names, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        return ValueTask.FromResult(Append(channel, channelEvent, policy, names, cancellationToken));
+    }
+
+    private (ChannelEvent Event, long[] PreviousOffsets) Append(
+        ChannelName channel, ChannelEvent channelEvent, HistoryPolicy policy, IReadOnlyList<string> names, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(channelEvent);
         ArgumentNullException.ThrowIfNull(policy);
@@ -37,33 +49,10 @@ internal sealed class InMemoryChannelEventStore : IChannelEventStore
         var stream = Enter(channel);
         try
         {
+            var previous = names.Count == 0 ? [] : stream.PreviousOffsets(names);
             var appended = stream.Append(channelEvent, data, policy);
             stream.Touch(_timeProvider.GetTimestamp(), policy.Ttl);
-            return ValueTask.FromResult(appended);
-        }
-        finally
-        {
-            Monitor.Exit(stream);
-        }
-    }
-
-    /// <summary>Looks back through the retained events; beyond them it reports the offset before the oldest.</summary>
-    public ValueTask<(ChannelEvent Event, long[] PreviousOffsets)> AppendAsync(
-        ChannelName channel, ChannelEvent channelEvent, HistoryPolicy policy, IReadOnlyList<string> names, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(channelEvent);
-        ArgumentNullException.ThrowIfNull(policy);
-        ArgumentNullException.ThrowIfNull(names);
-        cancellationToken.ThrowIfCancellationRequested();
-
-        var data = channelEvent.Data.ValueKind == JsonValueKind.Undefined ? channelEvent.Data : channelEvent.Data.Clone();
-        var stream = Enter(channel);
-        try
-        {
-            var previous = stream.PreviousOffsets(names);
-            var appended = stream.Append(channelEvent, data, policy);
-            stream.Touch(_timeProvider.GetTimestamp(), policy.Ttl);
-            return ValueTask.FromResult((appended, previous));
+            return (appended, previous);
         }
         finally
         {
