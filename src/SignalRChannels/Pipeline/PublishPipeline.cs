@@ -172,13 +172,28 @@ internal sealed class PublishPipeline(
     private Task FanOutAsync(ChannelName channel, Appended appended, string? excludedConnectionId, CancellationToken cancellationToken)
     {
         var envelope = appended.Event;
-        var send = SendAsync(ChannelGroups.For(channel), envelope, excludedConnectionId, cancellationToken);
         var filters = filterInterest.FiltersOf(channel);
         if (filters.IsEmpty)
         {
-            return send;
+            return SendAsync(ChannelGroups.For(channel), envelope, excludedConnectionId, cancellationToken);
         }
 
+        if (envelope.Offset is null && excludedConnectionId is null)
+        {
+            // Every group gets the same envelope: one send to all of them, which SignalR serializes once.
+            var groups = new List<string>(filters.Length + 1) { ChannelGroups.For(channel) };
+            foreach (var (filter, _) in filters)
+            {
+                if (filter.Passes(envelope.Event))
+                {
+                    groups.Add(ChannelGroups.For(channel, filter));
+                }
+            }
+
+            return hubs.Clients.Groups(groups).SendAsync(ChannelEvent.ClientMethodName, envelope, cancellationToken);
+        }
+
+        var send = SendAsync(ChannelGroups.For(channel), envelope, excludedConnectionId, cancellationToken);
         List<Task>? sends = null;
         foreach (var (filter, _) in filters)
         {
