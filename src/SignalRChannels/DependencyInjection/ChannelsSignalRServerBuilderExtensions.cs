@@ -58,6 +58,7 @@ public static class ChannelsSignalRServerBuilderExtensions
         services.TryAddSingleton<ChannelAuthorizer>();
         services.TryAddSingleton<ChannelGroupMembership>();
         services.TryAddSingleton<ChannelPositions>();
+        services.TryAddSingleton<EmptyStreamKeeper>();
         services.TryAddSingleton<ChannelJoiner>();
         services.TryAddSingleton<SubscriptionTeardown>();
         services.TryAddSingleton<SubscriptionService>();
@@ -82,6 +83,7 @@ public static class ChannelsSignalRServerBuilderExtensions
             services.AddHostedService<ChannelCommandListener>();
             services.AddHostedService<PresenceHeartbeatService>();
             services.AddHostedService(sp => sp.GetRequiredService<SilentConnectionMonitor>());
+            services.AddHostedService(sp => sp.GetRequiredService<EmptyStreamKeeper>());
             services.Configure<HubOptions>(options => options.AddFilter<ChannelHubFilter>());
         }
 

@@ -91,6 +91,18 @@ internal sealed class ConnectionRegistry(IOptions<ChannelsOptions> options)
     public IReadOnlyCollection<ChannelName> SubscriptionsOf(string connectionId) =>
         _connections.TryGetValue(connectionId, out var connection) ? connection.Snapshot() : [];
 
+    /// <summary>Every channel some connection of this node is subscribed to.</summary>
+    public HashSet<ChannelName> SubscribedChannels()
+    {
+        var channels = new HashSet<ChannelName>();
+        foreach (var connection in _connections.Values)
+        {
+            channels.UnionWith(connection.Snapshot());
+        }
+
+        return channels;
+    }
+
     /// <summary>The live connections of one user on this node.</summary>
     public ConnectionChannels[] OfUser(string userId)
     {
