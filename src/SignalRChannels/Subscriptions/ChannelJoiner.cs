@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using SignalRChannels.Persistence;
 using SignalRChannels.Presence;
 
@@ -7,8 +8,10 @@ namespace SignalRChannels.Subscriptions;
 /// The steps of an admitted subscribe, in the order that loses nothing: join the channel's group, read the
 /// history position (or recover), then join presence. A failure undoes what was done.
 /// </summary>
-internal sealed class ChannelJoiner(ChannelGroupMembership groups, ChannelPositions positions, PresenceTracker presence)
+internal sealed class ChannelJoiner(ChannelGroupMembership groups, ChannelPositions positions, PresenceTracker presence, IOptions<PresenceOptions> presenceOptions)
 {
+    private readonly int _maxMembers = presenceOptions.Value.MaxMembersPerResponse;
+
     /// <param name="caller">Who subscribes.</param>
     /// <param name="name">The channel.</param>
     /// <param name="since">The position the client had, if any.</param>
@@ -36,13 +39,15 @@ internal sealed class ChannelJoiner(ChannelGroupMembership groups, ChannelPositi
 
             joinedPresence = true;
             var members = await presence.JoinAsync(name, member!, caller.ConnectionId, caller.Aborted).ConfigureAwait(false);
+            var firstPage = MemberPages.Read(members, after: null, _maxMembers);
             return new SubscribeResult
             {
                 Channel = result.Channel,
                 Position = result.Position,
                 Recovered = result.Recovered,
                 Missed = result.Missed,
-                Members = members,
+                Members = firstPage.Members,
+                MembersNext = firstPage.Next,
             };
         }
         catch when (!existed)
