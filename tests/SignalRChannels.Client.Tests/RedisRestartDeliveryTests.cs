@@ -65,6 +65,50 @@ public sealed class RedisRestartDeliveryTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task StoredEventWhoseBackplaneMessageWasLost_ReachesTheSubscriberWhenRedisReconnects_WithoutALaterEvent()
+    {
+        await using var redis = await RedisProcess.StartAsync(persistent: true);
+        var prefix = TestRedis.NewPrefix("restart");
+        await using var nodeA = await TestNode.StartAsync(redisPrefix: prefix, redisConfiguration: redis.Configuration);
+        await using var nodeB = await TestNode.StartAsync(redisPrefix: prefix, redisConfiguration: redis.Configuration);
+        await using var client = nodeB.CreateClient();
+        var channel = client.Channel("hist.lost-" + Guid.NewGuid().ToString("N"));
+        var delivered = new Recorder<int>();
+        var gaps = new Recorder<GapDetectedEventArgs>();
+        channel.On<Message>("tick", (message, _) =>
+        {
+            delivered.Add(message.N);
+            return Task.CompletedTask;
+        });
+        channel.GapDetected += (_, gap) => gaps.Add(gap);
+        await client.StartAsync().DefaultTimeout();
+        await channel.WhenSubscribedAsync().DefaultTimeout();
+        for (var n = 1; n <= 3; n++)
+        {
+            await nodeA.Broadcaster.PublishAsync(channel.Name, "tick", new Message(n, "live")).DefaultTimeout();
+        }
+
+        await delivered.WaitForCountAsync(3);
+
+        // The channel's last event is stored but its backplane message is lost, as when Redis dies right after the
+        // append; nothing is published after it.
+        var lost = new SignalRChannels.ChannelEvent
+        {
+            Channel = channel.Name,
+            Event = "tick",
+            Data = System.Text.Json.JsonSerializer.SerializeToElement(new Message(4, "lost"), System.Text.Json.JsonSerializerOptions.Web),
+            Timestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+        };
+        await nodeA.History.AppendAsync(ChannelName.Parse(channel.Name), lost, new HistoryPolicy(1000, TimeSpan.FromMinutes(10)), default).DefaultTimeout();
+        await redis.KillAsync();
+        await redis.RestartAsync();
+
+        await delivered.WaitForCountAsync(4);
+        Assert.Equal([1, 2, 3, 4], delivered.Items);
+        Assert.Empty(gaps.Items);
+    }
+
     /// <summary>Whether a reported gap lies between two delivered positions.</summary>
     private static bool IsCovered(IEnumerable<GapDetectedEventArgs> gaps, StreamPosition? before, StreamPosition after) =>
         before is null

@@ -69,6 +69,7 @@ public static class ChannelsSignalRServerBuilderExtensions
         services.TryAddSingleton<Revocations>();
         services.TryAddSingleton<IChannelSubscriptionManager>(sp => sp.GetRequiredService<Revocations>());
         services.TryAddSingleton<PublishPipeline>();
+        services.TryAddSingleton<HistoryResync>();
         services.TryAddSingleton<IChannelBroadcaster, ChannelBroadcaster>();
         services.TryAddSingleton<ChannelHubServices>();
         services.TryAddSingleton<ChannelHubFilter>();

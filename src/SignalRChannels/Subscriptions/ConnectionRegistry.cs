@@ -100,15 +100,29 @@ internal sealed class ConnectionRegistry(IOptions<ChannelsOptions> options)
         _connections.TryGetValue(connectionId, out var connection) ? connection.Snapshot() : [];
 
     /// <summary>Every channel some connection of this node is subscribed to.</summary>
-    public HashSet<ChannelName> SubscribedChannels()
+    public HashSet<ChannelName> SubscribedChannels() => [.. SubscribersByChannel(static _ => true).Keys];
+
+    /// <summary>This node's subscribers of each channel that <paramref name="include"/> selects.</summary>
+    public Dictionary<ChannelName, List<string>> SubscribersByChannel(Func<ChannelName, bool> include)
     {
-        var channels = new HashSet<ChannelName>();
+        var subscribers = new Dictionary<ChannelName, List<string>>();
         foreach (var connection in _connections.Values)
         {
-            channels.UnionWith(connection.Snapshot());
+            foreach (var channel in connection.Snapshot())
+            {
+                if (include(channel))
+                {
+                    if (!subscribers.TryGetValue(channel, out var list))
+                    {
+                        subscribers[channel] = list = [];
+                    }
+
+                    list.Add(connection.ConnectionId);
+                }
+            }
         }
 
-        return channels;
+        return subscribers;
     }
 
     /// <summary>The live connections of one user on this node.</summary>

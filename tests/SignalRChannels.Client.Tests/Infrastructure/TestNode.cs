@@ -37,6 +37,8 @@ public sealed class TestNode : IAsyncDisposable
 
     public IChannelBroadcaster Broadcaster => _app.Services.GetRequiredService<IChannelBroadcaster>();
 
+    public IChannelEventStore History => _app.Services.GetRequiredService<IChannelEventStore>();
+
     public ConnectionRegistry Connections => _app.Services.GetRequiredService<ConnectionRegistry>();
 
     public HubInvocationLog Invocations => _app.Services.GetRequiredService<HubInvocationLog>();
