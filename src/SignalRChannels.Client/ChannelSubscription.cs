@@ -221,10 +221,12 @@ public class ChannelSubscription
     {
     }
 
-    /// <summary>Applies the parts of a subscription result beyond the event stream (presence members).</summary>
-    private protected virtual void OnSubscribed(IReadOnlyList<PresenceMember>? members)
-    {
-    }
+    /// <summary>
+    /// Applies the parts of a subscription result beyond the event stream (presence members, and where the rest of a
+    /// cut member list starts). Runs in the dispatch order: events received meanwhile are dispatched after it.
+    /// </summary>
+    private protected virtual ValueTask OnSubscribedAsync(IReadOnlyList<PresenceMember>? members, string? membersNext, CancellationToken cancellationToken) =>
+        ValueTask.CompletedTask;
 
     /// <summary>Forgets derived state when the server removes the subscription.</summary>
     private protected virtual void OnUnsubscribed()
@@ -308,9 +310,9 @@ public class ChannelSubscription
 
                 Raise(GapDetected, gap, "GapDetected");
                 break;
-            case DispatchItem.Subscribed { Args: var args, Members: var members, Ready: var ready }:
+            case DispatchItem.Subscribed { Args: var args, Members: var members, MembersNext: var membersNext, Ready: var ready }:
                 // Members are applied here, in order with the member events before and after the subscription.
-                OnSubscribed(members);
+                await OnSubscribedAsync(members, membersNext, cancellationToken).ConfigureAwait(false);
                 Raise(Subscribed, args, "Subscribed");
                 ready.TrySetResult();
                 break;

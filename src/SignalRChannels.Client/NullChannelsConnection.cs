@@ -172,6 +172,7 @@ public sealed class NullChannelsConnection : IChannelsConnection
         ChannelHubMethods.Subscribe => Subscribed((string)args[0]!),
         ChannelHubMethods.SubscribeMany => ((string[])args[0]!).Select(Subscribed).ToArray(),
         ChannelHubMethods.GetMembers => MembersOf((string)args[0]!) ?? [],
+        ChannelHubMethods.GetMembersPage => new MembersPage { Members = MembersOf((string)args[0]!) ?? [] },
         ChannelHubMethods.GetHistory => new HistoryResult { Position = new StreamPosition(0, null), Events = [] },
         ChannelHubMethods.GetSocketId => ConnectionId,
         ChannelHubMethods.Heartbeat => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),

@@ -37,15 +37,13 @@ public sealed class PresenceChannelSubscription : PrivateChannelSubscription
 
     internal static new PresenceChannelSubscription Create(ChannelsClient client, string name) => new(client, name);
 
-    /// <summary>Asks the server for the member list and replaces <see cref="Members"/> with it.</summary>
+    /// <summary>Asks the server for the member list, a page at a time, and replaces <see cref="Members"/> with it.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The members.</returns>
     /// <exception cref="ChannelException"><see cref="ChannelErrorCodes.NotSubscribed"/> before the subscription completed, …</exception>
     public async Task<IReadOnlyCollection<PresenceMember>> GetMembersAsync(CancellationToken cancellationToken = default)
     {
-        var members = await Client.InvokeChannelMethodAsync<IReadOnlyList<PresenceMember>?>(ChannelHubMethods.GetMembers, [Name], Name, cancellationToken)
-            .ConfigureAwait(false);
-        Replace(members);
+        Replace(await ReadPagesAsync([], after: null, cancellationToken).ConfigureAwait(false));
         return Members;
     }
 
@@ -57,11 +55,42 @@ public sealed class PresenceChannelSubscription : PrivateChannelSubscription
         }
     }
 
-    private protected override void OnSubscribed(IReadOnlyList<PresenceMember>? members)
+    private protected override async ValueTask OnSubscribedAsync(IReadOnlyList<PresenceMember>? members, string? membersNext, CancellationToken cancellationToken)
     {
         _listedBySubscribe = [.. (members ?? []).Select(m => m.Id).OfType<string>()];
+        if (membersNext is not null)
+        {
+            // A long list comes a page at a time. This runs in the dispatch order, so the joins and leaves received
+            // while the pages are read are applied after them.
+            try
+            {
+                members = await ReadPagesAsync(members ?? [], membersNext, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                // The connection went away mid-read: the first page stands until the resubscription reads the list again.
+                ChannelsClientLog.MembersIncomplete(Client.Logger, Name, ex.Message);
+            }
+        }
+
         Replace(members);
-        base.OnSubscribed(members);
+        await base.OnSubscribedAsync(members, membersNext, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads the member pages after <paramref name="after"/> (from the first when null) onto <paramref name="first"/>.</summary>
+    private async Task<IReadOnlyList<PresenceMember>> ReadPagesAsync(IReadOnlyList<PresenceMember> first, string? after, CancellationToken cancellationToken)
+    {
+        var members = new List<PresenceMember>(first);
+        do
+        {
+            var options = new MembersPageOptions { After = after };
+            var page = await Client.InvokeChannelMethodAsync<MembersPage?>(ChannelHubMethods.GetMembersPage, [Name, options], Name, cancellationToken)
+                .ConfigureAwait(false);
+            members.AddRange(page?.Members ?? []);
+            after = page?.Next;
+        }
+        while (after is not null);
+        return members;
     }
 
     private protected override void OnUnsubscribed()

@@ -18,6 +18,9 @@ public static class ChannelHubMethods
     /// <summary><c>GetMembers(channel)</c>.</summary>
     public const string GetMembers = "GetMembers";
 
+    /// <summary><c>GetMembersPage(channel, options)</c>: the members a page at a time (an addition to v1).</summary>
+    public const string GetMembersPage = "GetMembersPage";
+
     /// <summary><c>GetHistory(channel, options)</c>.</summary>
     public const string GetHistory = "GetHistory";
 

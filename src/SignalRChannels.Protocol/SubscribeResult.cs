@@ -27,10 +27,22 @@ public sealed class SubscribeResult
     [JsonPropertyName("missed")]
     public IReadOnlyList<ChannelEvent> Missed { get; init; } = [];
 
-    /// <summary>The current members of a presence channel; otherwise <see langword="null"/>.</summary>
+    /// <summary>
+    /// The current members of a presence channel, in ordinal order of their ids and at most the server's
+    /// <c>MaxMembersPerResponse</c>; otherwise <see langword="null"/>.
+    /// </summary>
     [Key("members")]
     [JsonPropertyName("members")]
     public IReadOnlyList<PresenceMember>? Members { get; init; }
+
+    /// <summary>
+    /// When <see cref="Members"/> is only the first page: the <see cref="MembersPageOptions.After"/> that reads the
+    /// rest with <c>GetMembersPage</c>; otherwise <see langword="null"/> (omitted in JSON).
+    /// </summary>
+    [Key("membersNext")]
+    [JsonPropertyName("membersNext")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? MembersNext { get; init; }
 
     /// <summary>In <c>SubscribeMany</c> results only: the coded error of a channel that failed.</summary>
     [Key("error")]

@@ -58,6 +58,11 @@ public static class ChannelsRedisServerBuilderExtensions
             provider.GetRequiredService<IOptions<ChannelsRedisOptions>>().Value.Prefix,
             provider.GetRequiredService<TimeProvider>())));
 
+        if (!services.Any(d => d.ImplementationType == typeof(BackplaneResyncService)))
+        {
+            services.AddHostedService<BackplaneResyncService>();
+        }
+
         // Reported by the app's health endpoint, if it maps one (app.MapHealthChecks("/healthz")).
         services.AddHealthChecks().AddCheck<RedisHealthCheck>("signalrchannels-redis", tags: ["signalrchannels", "redis"]);
 

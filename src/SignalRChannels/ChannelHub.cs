@@ -52,11 +52,24 @@ public abstract class ChannelHub : Hub
     public Task Unsubscribe(string? channel) =>
         Services.Subscriptions.UnsubscribeAsync(Caller, channel);
 
-    /// <summary>Returns the members of a presence channel the caller is subscribed to (wire protocol v1 <c>GetMembers</c>).</summary>
+    /// <summary>
+    /// Returns the members of a presence channel the caller is subscribed to (wire protocol v1 <c>GetMembers</c>):
+    /// the first <see cref="PresenceOptions.MaxMembersPerResponse"/> of them in ordinal order of their ids.
+    /// </summary>
     /// <param name="channel">The full presence channel name.</param>
     /// <returns>The members, one per user.</returns>
     public Task<IReadOnlyList<PresenceMember>> GetMembers(string? channel) =>
         Services.Queries.GetMembersAsync(Caller, channel);
+
+    /// <summary>
+    /// Returns a page of the members of a presence channel the caller is subscribed to (<c>GetMembersPage</c>, an
+    /// addition to wire protocol v1), in ordinal order of their ids.
+    /// </summary>
+    /// <param name="channel">The full presence channel name.</param>
+    /// <param name="options">Where the page starts and how long it is; may be null.</param>
+    /// <returns>The members and where the next page starts.</returns>
+    public Task<MembersPage> GetMembersPage(string? channel, MembersPageOptions? options) =>
+        Services.Queries.GetMembersPageAsync(Caller, channel, options);
 
     /// <summary>Reads a history-enabled channel the caller is subscribed to (wire protocol v1 <c>GetHistory</c>).</summary>
     /// <param name="channel">The full channel name.</param>

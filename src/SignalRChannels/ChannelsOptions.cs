@@ -15,6 +15,14 @@ public sealed class ChannelsOptions
     [Range(1, 100_000)]
     public int MaxSubscriptionsPerConnection { get; set; } = 100;
 
+    /// <summary>
+    /// The maximum number of connections one user (SignalR's user identifier) may hold on this node; a connection past
+    /// it is closed at connect with <c>limit_exceeded</c>. Anonymous connections are bounded by
+    /// <see cref="ConnectionLimitOptions.MaxConnections"/> instead. The default is 100.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int MaxConnectionsPerUser { get; set; } = 100;
+
     /// <summary>The maximum length of an event name. The default is 100.</summary>
     [Range(8, 1024)]
     public int MaxEventNameLength { get; set; } = 100;

@@ -39,4 +39,35 @@ public sealed class PresenceRaceTests
         Assert.Equal(["ada", "dave"], room.Members.Select(m => m.Id).Order());
         Assert.Equal(["bob"], left.Items);
     }
+
+    [Fact]
+    public async Task CutMemberList_IsReadToTheEnd_AndLeavesReceivedMeanwhileApplyAfterThePages()
+    {
+        var server = new NullChannelsConnection();
+        await using var client = new ChannelsClient(server);
+        await client.StartAsync().DefaultTimeout();
+        var afters = new List<string?>();
+        server.Handle("Subscribe", args => new { channel = (string)args[0]!, members = new[] { new { id = "ada" } }, membersNext = "ada" });
+        server.Handle("GetMembersPage", args =>
+        {
+            var channel = (string)args[0]!;
+            var after = ((MembersPageOptions)args[1]!).After;
+            afters.Add(after);
+            if (after == "ada")
+            {
+                // Bob leaves after the server read this page.
+                _ = server.EmitAsync(channel, "member:left", new { id = "bob", reason = "left" });
+                return new { members = new[] { new { id = "bob" } }, next = "bob" };
+            }
+
+            return new { members = new[] { new { id = "cy" } }, next = (string?)null };
+        });
+
+        var room = client.Presence("chat.1");
+        await room.WhenSubscribedAsync().DefaultTimeout();
+        await client.FlushAsync(room.Name).DefaultTimeout();
+
+        Assert.Equal(["ada", "bob"], afters);
+        Assert.Equal(["ada", "cy"], room.Members.Select(m => m.Id).Order());
+    }
 }

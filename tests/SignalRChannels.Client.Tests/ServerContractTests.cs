@@ -122,4 +122,34 @@ public sealed class ServerContractTests
         Assert.Equal(SubscriptionState.Subscribed, channel.State);
         Assert.Single(failures.Items);
     }
+
+    [Fact]
+    public async Task ConnectionPastTheUsersLimit_IsClosedWithLimitExceeded_WhileTheFirstStays()
+    {
+        await using var node = await TestNode.StartAsync(configure: o => o.MaxConnectionsPerUser = 1);
+        await using var first = node.CreateClient(user: "alice");
+        await first.StartAsync().DefaultTimeout();
+        await using var second = node.CreateClient(user: "alice");
+        var errors = new Recorder<string>();
+        second.StateChanged += (_, e) =>
+        {
+            if (e.Error is { } error)
+            {
+                errors.Add(error.Message);
+            }
+        };
+
+        try
+        {
+            await second.StartAsync().DefaultTimeout();
+        }
+        catch (Exception ex) when (ex is not TimeoutException)
+        {
+            errors.Add(ex.Message);
+        }
+
+        await errors.WaitForCountAsync(1);
+        Assert.Contains("limit_exceeded: ", errors.Items[0], StringComparison.Ordinal);
+        Assert.Equal(ConnectionState.Connected, first.State);
+    }
 }

@@ -88,6 +88,8 @@ export class NullConnection implements ChannelsConnection {
         return (args[0] as readonly string[]).map((channel) => NullConnection.subscribed(channel));
       case HubMethods.getMembers:
         return [];
+      case HubMethods.getMembersPage:
+        return { members: [], next: null };
       case HubMethods.getHistory:
         return { position: null, events: [] };
       case HubMethods.heartbeat:

@@ -1,6 +1,6 @@
 import { ChannelError } from "./ChannelError.js";
 import { PrivateChannel } from "./PrivateChannel.js";
-import { HubMethods, ReservedEvents, type ChannelEvent, type MemberLeftData, type PresenceMember, type SubscribeResult } from "./protocol.js";
+import { HubMethods, ReservedEvents, type ChannelEvent, type MembersPage, type MemberLeftData, type PresenceMember, type SubscribeResult } from "./protocol.js";
 import type { AnyEvents, EventMap, HereListener, JoiningListener, LeavingListener } from "./typing.js";
 
 /**
@@ -18,6 +18,10 @@ export class PresenceChannel<TEvents extends EventMap = AnyEvents, TInfo = unkno
   /** Presence events that arrived while a (re)subscription was in flight, and the member ids its result listed. */
   private readonly beforeSnapshot = new WeakSet<ChannelEvent>();
   private snapshotIds = new Set<string>();
+  /** Per member list being read page by page: the newest join (the member) or leave (null) seen per id meanwhile. */
+  private readonly journals = new Set<Map<string, PresenceMember | null>>();
+  /** Bumped by each (re)subscription and reset, so a member list still being read for an older one is dropped. */
+  private generation = 0;
 
   /** Everyone in the channel now, as far as this client knows. */
   get members(): readonly PresenceMember<TInfo>[] {
@@ -42,26 +46,44 @@ export class PresenceChannel<TEvents extends EventMap = AnyEvents, TInfo = unkno
     return this;
   }
 
-  /** Asks the server for the member list, replaces `members` with it and calls the `here` listeners. */
+  /** Asks the server for the member list (page by page), replaces `members` with it and calls the `here` listeners. */
   async fetchMembers(): Promise<readonly PresenceMember<TInfo>[]> {
-    let members: readonly PresenceMember[] | null;
+    let members: PresenceMember[];
     try {
-      members = await this.host.invoke<readonly PresenceMember[] | null>(HubMethods.getMembers, this.name);
+      members = await this.readPages([], null);
     } catch (error) {
       throw ChannelError.from(error, this.name);
     }
-    this.replaceMembers(members ?? []);
+    this.replaceMembers(members);
     return this.members;
   }
 
   protected override applySubscription(result: SubscribeResult): void {
     super.applySubscription(result);
-    this.snapshotIds = new Set((result.members ?? []).map((m) => m.id));
-    this.replaceMembers(result.members ?? []);
+    const generation = ++this.generation;
+    const first = result.members ?? [];
+    this.snapshotIds = new Set(first.map((m) => m.id));
+    const after = result.membersNext ?? null;
+    if (after === null) {
+      this.replaceMembers(first);
+      return;
+    }
+    // A long list comes a page at a time: show the first page now, call `here` once the rest is read.
+    this.setMembers(first);
+    this.readPages(first, after).then(
+      (members) => {
+        if (generation === this.generation) {
+          this.replaceMembers(members);
+        }
+      },
+      // The connection went away mid-read: its resubscription reads the list again.
+      () => undefined,
+    );
   }
 
   protected override reset(): void {
     super.reset();
+    this.generation++;
     this.memberMap.clear();
   }
 
@@ -80,6 +102,9 @@ export class PresenceChannel<TEvents extends EventMap = AnyEvents, TInfo = unkno
   protected override dispatchReserved(event: ChannelEvent): boolean {
     if (this.beforeSnapshot.has(event) && event.event === ReservedEvents.memberLeft && this.snapshotIds.has((event.data as MemberLeftData<TInfo>).id)) {
       return true;
+    }
+    if (event.event === ReservedEvents.memberJoined || event.event === ReservedEvents.memberLeft) {
+      this.journal(event);
     }
     if (event.event === ReservedEvents.memberJoined) {
       const member = event.data as PresenceMember<TInfo>;
@@ -110,11 +135,52 @@ export class PresenceChannel<TEvents extends EventMap = AnyEvents, TInfo = unkno
   }
 
   private replaceMembers(members: readonly PresenceMember[]): void {
+    this.setMembers(members);
+    const snapshot = this.members;
+    this.each(this.hereListeners, "here", (listener) => listener(snapshot));
+  }
+
+  private setMembers(members: readonly PresenceMember[]): void {
     this.memberMap.clear();
     for (const member of members) {
       this.memberMap.set(member.id, { id: member.id, info: member.info as TInfo });
     }
-    const snapshot = this.members;
-    this.each(this.hereListeners, "here", (listener) => listener(snapshot));
+  }
+
+  private journal(event: ChannelEvent): void {
+    const data = event.data as PresenceMember | MemberLeftData;
+    for (const journal of this.journals) {
+      journal.set(data.id, event.event === ReservedEvents.memberJoined ? { id: data.id, info: data.info } : null);
+    }
+  }
+
+  /**
+   * Reads the member pages after `after` (from the first when null) onto `first`, then applies the joins and leaves
+   * received meanwhile: a page may predate them, and a member who left must not come back from an older page.
+   */
+  private async readPages(first: readonly PresenceMember[], after: string | null): Promise<PresenceMember[]> {
+    const journal = new Map<string, PresenceMember | null>();
+    this.journals.add(journal);
+    try {
+      const members = new Map(first.map((m) => [m.id, m]));
+      let next = after;
+      do {
+        const page = await this.host.invoke<MembersPage>(HubMethods.getMembersPage, this.name, { after: next, limit: null });
+        for (const member of page.members) {
+          members.set(member.id, member);
+        }
+        next = page.next ?? null;
+      } while (next !== null);
+      for (const [id, member] of journal) {
+        if (member === null) {
+          members.delete(id);
+        } else {
+          members.set(id, member);
+        }
+      }
+      return [...members.values()];
+    } finally {
+      this.journals.delete(journal);
+    }
   }
 }

@@ -19,6 +19,7 @@ export {
   type HistoryResult,
   type MemberLeftData,
   type MemberLeftReason,
+  type MembersPage,
   type PresenceMember,
   type StreamPosition,
   type SubscribeResult,

@@ -51,8 +51,16 @@ export interface SubscribeResult {
   readonly recovered: boolean;
   readonly missed: readonly ChannelEvent[] | null;
   readonly members: readonly PresenceMember[] | null;
+  /** When `members` is only the first page: the `after` of `GetMembersPage` that reads the rest. */
+  readonly membersNext?: string | null;
   /** `SubscribeMany` only: a coded message ("forbidden: …") instead of an exception. */
   readonly error?: string | null;
+}
+
+/** The result of `GetMembersPage`: members in ordinal order of their ids, and where the next page starts. */
+export interface MembersPage {
+  readonly members: readonly PresenceMember[];
+  readonly next: string | null;
 }
 
 /** The result of `GetHistory`. */
@@ -68,6 +76,7 @@ export const HubMethods = {
   unsubscribe: "Unsubscribe",
   whisper: "Whisper",
   getMembers: "GetMembers",
+  getMembersPage: "GetMembersPage",
   getHistory: "GetHistory",
   getSocketId: "GetSocketId",
   heartbeat: "Heartbeat",

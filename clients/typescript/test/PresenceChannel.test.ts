@@ -120,17 +120,43 @@ describe("PresenceChannel members", () => {
     expect(channel.members).toEqual([bob, cy]);
   });
 
-  it("fetches the member list with GetMembers", async () => {
-    fake.handle("GetMembers", () => [cy]);
+  it("fetches the member list page by page with GetMembersPage", async () => {
+    fake.handle("GetMembersPage", (_name: string, options: { after: string | null }) =>
+      options.after === null ? { members: [ada], next: "u1" } : { members: [cy], next: null },
+    );
     const here = vi.fn();
     const channel = client.join<{}, Member>("chat.1").here(here);
     await client.start();
 
     const fetched = await channel.fetchMembers();
 
-    expect(fake.calls("GetMembers")).toEqual([{ method: "GetMembers", args: ["presence-chat.1"] }]);
-    expect(fetched).toEqual([cy]);
-    expect(here).toHaveBeenLastCalledWith([cy]);
+    expect(fake.calls("GetMembersPage").map((c) => c.args)).toEqual([
+      ["presence-chat.1", { after: null, limit: null }],
+      ["presence-chat.1", { after: "u1", limit: null }],
+    ]);
+    expect(fetched).toEqual([ada, cy]);
+    expect(here).toHaveBeenLastCalledWith([ada, cy]);
+  });
+
+  it("reads the rest of a cut subscription list, applying the leaves and joins that arrive meanwhile", async () => {
+    const page = new Deferred<{ members: PresenceMember<Member>[]; next: string | null }>();
+    fake.handle("Subscribe", (name: string) => subscribeResult(name, { members: [ada], membersNext: "u1" }));
+    fake.handle("GetMembersPage", () => page.promise);
+    const here = vi.fn();
+    const channel = client.join<{}, Member>("chat.1").here(here);
+    await client.start();
+    await settle();
+    expect(here).not.toHaveBeenCalled();
+
+    // Bob leaves and Cy joins after the page below was read on the server.
+    fake.send({ channel: "presence-chat.1", event: "member:left", data: { ...bob, reason: "left" } });
+    fake.send({ channel: "presence-chat.1", event: "member:joined", data: cy });
+    page.resolve({ members: [bob], next: null });
+    await settle();
+
+    expect(fake.calls("GetMembersPage").map((c) => c.args)).toEqual([["presence-chat.1", { after: "u1", limit: null }]]);
+    expect(channel.members).toEqual([ada, cy]);
+    expect(here.mock.calls).toEqual([[[ada, cy]]]);
   });
 
   it("forgets its members when the server removes the subscription", async () => {

@@ -45,4 +45,7 @@ internal static partial class ChannelsClientLog
 
     [LoggerMessage(14, LogLevel.Debug, "Heartbeat failed.")]
     public static partial void HeartbeatFailed(ILogger logger, Exception error);
+
+    [LoggerMessage(15, LogLevel.Warning, "Reading the rest of the member list of {Channel} failed ({Message}); it holds the first page until the next subscription.")]
+    public static partial void MembersIncomplete(ILogger logger, string channel, string message);
 }

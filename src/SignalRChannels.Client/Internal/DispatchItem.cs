@@ -7,7 +7,7 @@ internal abstract record DispatchItem
 
     public sealed record Gap(GapDetectedEventArgs Args) : DispatchItem;
 
-    public sealed record Subscribed(SubscribedEventArgs Args, IReadOnlyList<PresenceMember>? Members, TaskCompletionSource Ready) : DispatchItem;
+    public sealed record Subscribed(SubscribedEventArgs Args, IReadOnlyList<PresenceMember>? Members, string? MembersNext, TaskCompletionSource Ready) : DispatchItem;
 
     public sealed record Failed(ChannelException Error, TaskCompletionSource Ready) : DispatchItem;
 

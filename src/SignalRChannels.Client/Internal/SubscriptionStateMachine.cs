@@ -76,6 +76,7 @@ internal sealed class SubscriptionStateMachine(
             queue.TryWrite(new DispatchItem.Subscribed(
                 new SubscribedEventArgs(recovered ? request.Since : current, recovered, resubscribed),
                 result.Members,
+                result.MembersNext,
                 _ready));
             _readyHandedOff = true;
             sequencer.Resume(current, result.Recovered, result.Missed, request.Since);

@@ -58,6 +58,7 @@ public static class ChannelsSignalRServerBuilderExtensions
         services.TryAddSingleton<ChannelAuthorizer>();
         services.TryAddSingleton<ChannelGroupMembership>();
         services.TryAddSingleton<ChannelPositions>();
+        services.TryAddSingleton<EmptyStreamKeeper>();
         services.TryAddSingleton<ChannelJoiner>();
         services.TryAddSingleton<SubscriptionTeardown>();
         services.TryAddSingleton<SubscriptionService>();
@@ -70,6 +71,7 @@ public static class ChannelsSignalRServerBuilderExtensions
         services.TryAddSingleton<PublishMiddleware>();
         services.TryAddSingleton<FilterInterest>();
         services.TryAddSingleton<PublishPipeline>();
+        services.TryAddSingleton<HistoryResync>();
         services.TryAddSingleton<IChannelBroadcaster, ChannelBroadcaster>();
         services.TryAddSingleton<ChannelHubServices>();
         services.TryAddSingleton<ChannelHubFilter>();
@@ -84,6 +86,7 @@ public static class ChannelsSignalRServerBuilderExtensions
             services.AddHostedService<ChannelCommandListener>();
             services.AddHostedService<PresenceHeartbeatService>();
             services.AddHostedService(sp => sp.GetRequiredService<SilentConnectionMonitor>());
+            services.AddHostedService(sp => sp.GetRequiredService<EmptyStreamKeeper>());
             services.Configure<HubOptions>(options => options.AddFilter<ChannelHubFilter>());
         }
 

@@ -60,7 +60,7 @@ internal sealed class ChannelBroadcaster(
         }
         catch (Exception ex) when (ex is not ChannelException && !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
-            throw new ChannelException(ChannelErrorCodes.Unavailable, $"'{name.Value}': the event was not accepted (the store or the backplane is unavailable); publish it again");
+            throw new ChannelException(ChannelErrorCodes.Unavailable, $"'{name.Value}': the event was not accepted (the store or the backplane is unavailable); on a history channel it may still have been stored, and subscribers then get it from history");
         }
     }
 

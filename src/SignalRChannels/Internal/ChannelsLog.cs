@@ -21,4 +21,7 @@ internal static partial class ChannelsLog
 
     [LoggerMessage(6, LogLevel.Debug, "Connection {ConnectionId} left; removed {Count} subscriptions.")]
     public static partial void ConnectionRemoved(ILogger logger, string connectionId, int count);
+
+    [LoggerMessage(7, LogLevel.Warning, "Connection {ConnectionId} was refused: user {UserId} holds the most connections allowed on this node.")]
+    public static partial void TooManyConnections(ILogger logger, string connectionId, string userId);
 }

@@ -11,6 +11,7 @@ internal sealed class ChannelPositions(
     ChannelRegistry registry,
     IChannelEventStore history,
     IOptions<ChannelsOptions> options,
+    EmptyStreamKeeper emptyStreams,
     Diagnostics.ChannelsMetrics metrics)
 {
     private readonly int _maxRecoveredEvents = options.Value.MaxRecoveredEvents;
@@ -26,11 +27,13 @@ internal sealed class ChannelPositions(
         if (since is null)
         {
             var position = await history.GetPositionAsync(name, cancellationToken).ConfigureAwait(false);
+            KeepIfEmpty(name, position);
             return new SubscribeResult { Channel = name.Value, Position = position };
         }
 
         var recovery = await history.RecoverAsync(name, since, _maxRecoveredEvents, cancellationToken).ConfigureAwait(false);
         metrics.Recovery(recovery.Recovered);
+        KeepIfEmpty(name, recovery.Position);
         return new SubscribeResult
         {
             Channel = name.Value,
@@ -38,5 +41,13 @@ internal sealed class ChannelPositions(
             Recovered = recovery.Recovered,
             Missed = filter is null || recovery.Events.Count == 0 ? recovery.Events : filter.Select(recovery.Events, since.Offset),
         };
+    }
+
+    private void KeepIfEmpty(ChannelName name, StreamPosition position)
+    {
+        if (position.Offset == 0)
+        {
+            emptyStreams.Track(name);
+        }
     }
 }

@@ -18,8 +18,8 @@ namespace SignalRChannels;
 /// is appended for <see cref="HistoryPolicy.Ttl"/> (the policy of the latest append applies).</description></item>
 /// <item><description>Recovery is all or nothing: every missed event in offset order, or none.</description></item>
 /// <item><description>A channel that has no events yet still has a position, offset 0 and an epoch, and that
-/// epoch is the one its first event gets, provided the first event comes within a day of the last time the
-/// position was read.</description></item>
+/// epoch is the one its first event gets, provided the first event comes within <see cref="StreamEpoch.EmptyStreamTtl"/>
+/// of the last time the position was read. Past that, nothing of the channel is kept.</description></item>
 /// </list>
 /// <para>Methods may be called concurrently. Cancellation is honoured before the store starts work; once an
 /// append has been sent it completes, so a cancelled caller never leaves a half-written event.</para>

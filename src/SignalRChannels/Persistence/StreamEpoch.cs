@@ -9,11 +9,12 @@ namespace SignalRChannels;
 public static class StreamEpoch
 {
     /// <summary>
-    /// How long the epoch of a stream with no events yet is kept after its position was last read. The position a
-    /// subscriber of an idle channel got must still match the first event, yet epochs of channels that never get
-    /// an event must not pile up; there is no policy to go by, since reading a position takes none.
+    /// How long the epoch of a stream with no events yet is kept after its position was last read: 2 minutes. Short,
+    /// so subscribing to channels that are never published to leaves no lasting state; a node keeps reading the
+    /// position of such a channel while it has a subscriber of it, so that subscriber's epoch is still the one the first
+    /// event gets, and a client that reconnects within these 2 minutes still recovers.
     /// </summary>
-    public static readonly TimeSpan EmptyStreamTtl = TimeSpan.FromHours(24);
+    public static readonly TimeSpan EmptyStreamTtl = TimeSpan.FromMinutes(2);
 
     private const int Length = 8;
 

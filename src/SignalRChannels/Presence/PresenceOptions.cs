@@ -36,6 +36,14 @@ public sealed class PresenceOptions : IValidatableObject
     [Range(16, 1024 * 1024)]
     public int MaxMemberInfoBytes { get; set; } = 1024;
 
+    /// <summary>
+    /// The most members one response lists: <c>GetMembers</c>, a page of <c>GetMembersPage</c>, the <c>members</c> of a
+    /// subscribe result (which then says where the rest starts). With <see cref="MaxMemberInfoBytes"/> this bounds the
+    /// bytes a small request can make the server send. The default is 100.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int MaxMembersPerResponse { get; set; } = 100;
+
     /// <inheritdoc />
     IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
     {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using SignalRChannels.Persistence;
 using SignalRChannels.Pipeline;
 using SignalRChannels.Presence;
@@ -9,8 +10,11 @@ namespace SignalRChannels.Subscriptions;
 /// the group of the channel (or of the channel and filter), read the history position (or recover), then join
 /// presence. A failure undoes what was done.
 /// </summary>
-internal sealed class ChannelJoiner(ChannelGroupMembership groups, FilterInterest filters, ChannelPositions positions, PresenceTracker presence)
+internal sealed class ChannelJoiner(
+    ChannelGroupMembership groups, FilterInterest filters, ChannelPositions positions, PresenceTracker presence, IOptions<PresenceOptions> presenceOptions)
 {
+    private readonly int _maxMembers = presenceOptions.Value.MaxMembersPerResponse;
+
     /// <summary>The event filter a subscribe asks for, and the one the subscription had before (a refresh).</summary>
     public readonly record struct FilterChange(EventFilter? Filter, EventFilter? Previous);
 
@@ -60,13 +64,15 @@ internal sealed class ChannelJoiner(ChannelGroupMembership groups, FilterInteres
 
             joinedPresence = true;
             var members = await presence.JoinAsync(name, member!, caller.ConnectionId, caller.Aborted).ConfigureAwait(false);
+            var firstPage = MemberPages.Read(members, after: null, _maxMembers);
             return new SubscribeResult
             {
                 Channel = result.Channel,
                 Position = result.Position,
                 Recovered = result.Recovered,
                 Missed = result.Missed,
-                Members = members,
+                Members = firstPage.Members,
+                MembersNext = firstPage.Next,
             };
         }
         catch when (!existed)

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Options;
 using SignalRChannels.Internal;
+using SignalRChannels.Presence;
 
 namespace SignalRChannels.Subscriptions;
 
@@ -8,9 +10,16 @@ internal sealed class ChannelQueries(
     ChannelInput input,
     ChannelRegistry registry,
     IPresenceStore presence,
-    IChannelEventStore history)
+    IChannelEventStore history,
+    IOptions<PresenceOptions> presenceOptions)
 {
-    public async Task<IReadOnlyList<PresenceMember>> GetMembersAsync(ChannelCaller caller, string? channel)
+    private readonly int _maxMembers = presenceOptions.Value.MaxMembersPerResponse;
+
+    /// <summary>The first <see cref="PresenceOptions.MaxMembersPerResponse"/> members, in ordinal order of their ids.</summary>
+    public async Task<IReadOnlyList<PresenceMember>> GetMembersAsync(ChannelCaller caller, string? channel) =>
+        (await GetMembersPageAsync(caller, channel, null).ConfigureAwait(false)).Members;
+
+    public async Task<MembersPage> GetMembersPageAsync(ChannelCaller caller, string? channel, MembersPageOptions? options)
     {
         var connection = connections.Get(caller.ConnectionId);
         var name = input.ParseChannel(channel);
@@ -24,7 +33,14 @@ internal sealed class ChannelQueries(
             throw new ChannelException(ChannelErrorCodes.NotSubscribed, $"subscribe to '{name.Value}' before asking for its members");
         }
 
-        return await presence.GetMembersAsync(name, caller.Aborted).ConfigureAwait(false);
+        var limit = options?.Limit ?? _maxMembers;
+        if (limit < 1 || limit > _maxMembers)
+        {
+            throw new ChannelException(ChannelErrorCodes.InvalidArgument, $"limit must be 1 to {_maxMembers}");
+        }
+
+        var members = await presence.GetMembersAsync(name, caller.Aborted).ConfigureAwait(false);
+        return MemberPages.Read(members, options?.After, limit);
     }
 
     public async Task<HistoryResult> GetHistoryAsync(ChannelCaller caller, string? channel, HistoryOptions? options)

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging;
 using SignalRChannels.Internal;
 using SignalRChannels.Presence;
@@ -17,7 +18,14 @@ internal sealed class ConnectionLifecycle(
 {
     public void OnConnected(ChannelCaller caller)
     {
-        connections.Add(caller.ConnectionId, caller.UserId);
+        if (!connections.TryAdd(caller.ConnectionId, caller.UserId))
+        {
+            ChannelsLog.TooManyConnections(logger, caller.ConnectionId, caller.UserId!);
+
+            // Thrown from OnConnectedAsync, SignalR closes the connection with this message and no reconnect.
+            throw new HubException($"{ChannelErrorCodes.LimitExceeded}: this user holds the most connections allowed on this node; close one first");
+        }
+
         metrics.Connected();
     }
 

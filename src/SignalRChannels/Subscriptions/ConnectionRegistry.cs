@@ -23,7 +23,10 @@ internal sealed class ConnectionRegistry(IOptions<ChannelsOptions> options)
 
     public int Count => _connections.Count;
 
-    public ConnectionChannels Add(string connectionId, string? userId)
+    /// <summary>
+    /// Registers a connection, unless its user already holds <see cref="ChannelsOptions.MaxConnectionsPerUser"/> here.
+    /// </summary>
+    public bool TryAdd(string connectionId, string? userId)
     {
         var limiter = new FixedWindowRateLimiter(new FixedWindowRateLimiterOptions
         {
@@ -32,7 +35,6 @@ internal sealed class ConnectionRegistry(IOptions<ChannelsOptions> options)
             QueueLimit = 0,
         });
         var connection = new ConnectionChannels(connectionId, userId, AliasOf(connectionId), limiter);
-        _connections[connectionId] = connection;
         if (userId is not null)
         {
             lock (_byUser)
@@ -41,12 +43,18 @@ internal sealed class ConnectionRegistry(IOptions<ChannelsOptions> options)
                 {
                     _byUser[userId] = list = [];
                 }
+                else if (list.Count >= _options.MaxConnectionsPerUser)
+                {
+                    connection.Dispose();
+                    return false;
+                }
 
                 list.Add(connection);
             }
         }
 
-        return connection;
+        _connections[connectionId] = connection;
+        return true;
     }
 
     /// <summary>An opaque name for an anonymous connection: a keyed hash, so the connection id cannot be derived from it.</summary>
@@ -90,6 +98,32 @@ internal sealed class ConnectionRegistry(IOptions<ChannelsOptions> options)
     /// <summary>The channels a connection of this node is subscribed to; none when it is not connected here.</summary>
     public IReadOnlyCollection<ChannelName> SubscriptionsOf(string connectionId) =>
         _connections.TryGetValue(connectionId, out var connection) ? connection.Snapshot() : [];
+
+    /// <summary>Every channel some connection of this node is subscribed to.</summary>
+    public HashSet<ChannelName> SubscribedChannels() => [.. SubscribersByChannel(static _ => true).Keys];
+
+    /// <summary>This node's subscribers of each channel that <paramref name="include"/> selects.</summary>
+    public Dictionary<ChannelName, List<string>> SubscribersByChannel(Func<ChannelName, bool> include)
+    {
+        var subscribers = new Dictionary<ChannelName, List<string>>();
+        foreach (var connection in _connections.Values)
+        {
+            foreach (var channel in connection.Snapshot())
+            {
+                if (include(channel))
+                {
+                    if (!subscribers.TryGetValue(channel, out var list))
+                    {
+                        subscribers[channel] = list = [];
+                    }
+
+                    list.Add(connection.ConnectionId);
+                }
+            }
+        }
+
+        return subscribers;
+    }
 
     /// <summary>The live connections of one user on this node.</summary>
     public ConnectionChannels[] OfUser(string userId)

@@ -37,6 +37,8 @@ public sealed class TestNode : IAsyncDisposable
 
     public IChannelBroadcaster Broadcaster => _app.Services.GetRequiredService<IChannelBroadcaster>();
 
+    public IChannelEventStore History => _app.Services.GetRequiredService<IChannelEventStore>();
+
     public ConnectionRegistry Connections => _app.Services.GetRequiredService<ConnectionRegistry>();
 
     public HubInvocationLog Invocations => _app.Services.GetRequiredService<HubInvocationLog>();
@@ -59,11 +61,13 @@ public sealed class TestNode : IAsyncDisposable
     /// <param name="configure">Changes channel options.</param>
     /// <param name="restartOf">The hub URL of a stopped node to start again on its port (its in-memory state is gone); null for a free port.</param>
     /// <param name="closed">Starts with <see cref="Closed"/> set, so no client gets in before the test opens it.</param>
+    /// <param name="redisConfiguration">With <paramref name="redisPrefix"/>: this Redis (a test's own server) instead of the shared one.</param>
     public static async Task<TestNode> StartAsync(
         string? redisPrefix = null,
         Action<ChannelsOptions>? configure = null,
         Uri? restartOf = null,
-        bool closed = false)
+        bool closed = false,
+        string? redisConfiguration = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(restartOf is null ? "http://127.0.0.1:0" : $"http://127.0.0.1:{restartOf.Port}");
@@ -91,7 +95,7 @@ public sealed class TestNode : IAsyncDisposable
             });
         if (redisPrefix is not null)
         {
-            var redis = await TestRedis.GetConfigurationAsync();
+            var redis = redisConfiguration ?? await TestRedis.GetConfigurationAsync();
             channels.AddRedis(o =>
             {
                 o.Configuration = redis;

@@ -56,20 +56,35 @@ public sealed class InMemoryChannelEventStoreTests : ChannelEventStoreSpecificat
     }
 
     [Fact]
-    public async Task EmptyStream_EpochLastsADayAfterItsPositionWasLastRead()
+    public async Task EmptyStream_EpochLastsEmptyStreamTtlAfterItsPositionWasLastRead()
     {
         var idle = ChannelName.Parse("chat.idle");
+        var almost = StreamEpoch.EmptyStreamTtl - TimeSpan.FromSeconds(1);
         var subscribed = await Store.GetPositionAsync(Chat, default).DefaultTimeout();
         var forgotten = await Store.GetPositionAsync(idle, default).DefaultTimeout();
 
-        _time.Advance(TimeSpan.FromHours(23));
+        _time.Advance(almost);
         Assert.Equal(subscribed, await Store.GetPositionAsync(Chat, default).DefaultTimeout());
-        _time.Advance(TimeSpan.FromHours(23));
+        _time.Advance(almost);
         var appended = await AppendAsync(Chat, 1);
         var reborn = await Store.GetPositionAsync(idle, default).DefaultTimeout();
 
         Assert.Equal(subscribed.Epoch, appended[0].Epoch);
         Assert.NotEqual(forgotten.Epoch, reborn.Epoch);
+    }
+
+    [Fact]
+    public async Task EmptyStreams_NotReadAgain_AreSweptAfterEmptyStreamTtl()
+    {
+        for (var i = 0; i < 1_000; i++)
+        {
+            await Store.GetPositionAsync(ChannelName.Parse($"never.{i}"), default).DefaultTimeout();
+        }
+
+        _time.Advance(StreamEpoch.EmptyStreamTtl + TimeSpan.FromMinutes(1));
+        await Store.GetPositionAsync(Chat, default).DefaultTimeout();
+
+        Assert.Equal(1, _store.StreamCount);
     }
 
     [Fact]

@@ -70,7 +70,8 @@ public sealed partial class TypeScriptProtocolParityTests
         string[] expected =
         [
             ChannelHubMethods.Subscribe, ChannelHubMethods.SubscribeMany, ChannelHubMethods.Unsubscribe, ChannelHubMethods.Whisper,
-            ChannelHubMethods.GetMembers, ChannelHubMethods.GetHistory, ChannelHubMethods.GetSocketId, ChannelHubMethods.Heartbeat,
+            ChannelHubMethods.GetMembers, ChannelHubMethods.GetMembersPage, ChannelHubMethods.GetHistory, ChannelHubMethods.GetSocketId,
+            ChannelHubMethods.Heartbeat,
         ];
         AssertSameSet(expected, declared.Values);
         Assert.Equal([ChannelHubMethods.ChannelEvent], clientMethod);
@@ -83,7 +84,8 @@ public sealed partial class TypeScriptProtocolParityTests
         string[] names =
         [
             ChannelHubMethods.Subscribe, ChannelHubMethods.SubscribeMany, ChannelHubMethods.Unsubscribe, ChannelHubMethods.Whisper,
-            ChannelHubMethods.GetMembers, ChannelHubMethods.GetHistory, ChannelHubMethods.GetSocketId, ChannelHubMethods.Heartbeat,
+            ChannelHubMethods.GetMembers, ChannelHubMethods.GetMembersPage, ChannelHubMethods.GetHistory, ChannelHubMethods.GetSocketId,
+            ChannelHubMethods.Heartbeat,
         ];
 
         Assert.All(names, name => Assert.Contains(name, methods));
