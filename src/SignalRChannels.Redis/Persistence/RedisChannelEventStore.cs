@@ -9,7 +9,8 @@ namespace SignalRChannels.Redis.Internal;
 /// History on Redis Streams, shared by every node: one Lua script per call (<see cref="RedisHistoryScripts"/>)
 /// assigns offsets, trims, expires and reads atomically. Each channel has three keys (<see cref="RedisKeys.History"/>):
 /// the stream, whose entry IDs are the offsets, the newest offset, and the epoch. All three expire together, and when
-/// they are gone (TTL, flush, restart without persistence) the next call creates a new epoch.
+/// they are gone (TTL, flush, restart without persistence) the next call creates a new epoch. A fourth key
+/// (<see cref="RedisKeys.HistoryLastId"/>) makes the append of an event with an id idempotent.
 /// </summary>
 internal sealed class RedisChannelEventStore(RedisConnection redis, IOptions<ChannelsRedisOptions> options) : IChannelEventStore
 {
@@ -35,7 +36,8 @@ internal sealed class RedisChannelEventStore(RedisConnection redis, IOptions<Cha
             channel,
             policy.Size,
             (long)Math.Ceiling(policy.Ttl.TotalMilliseconds),
-            JsonSerializer.SerializeToUtf8Bytes(stored)).ConfigureAwait(false);
+            JsonSerializer.SerializeToUtf8Bytes(stored),
+            channelEvent.Id ?? string.Empty).ConfigureAwait(false);
         return channelEvent.WithPosition((long)result[1], (string)result[0]!);
     }
 
@@ -90,7 +92,8 @@ internal sealed class RedisChannelEventStore(RedisConnection redis, IOptions<Cha
         values[1] = s_emptyStreamTtlMs;
         arguments.CopyTo(values, 2);
         var database = await redis.GetDatabaseAsync().ConfigureAwait(false);
-        var result = await database.ScriptEvaluateAsync(script, RedisKeys.History(_prefix, channel), values).ConfigureAwait(false);
+        RedisKey[] keys = [.. RedisKeys.History(_prefix, channel), RedisKeys.HistoryLastId(_prefix, channel)];
+        var result = await database.ScriptEvaluateAsync(script, keys, values).ConfigureAwait(false);
         return (RedisResult[])result!;
     }
 

@@ -3,7 +3,7 @@ namespace SignalRChannels.Redis.Internal;
 /// <summary>
 /// The Lua scripts of <see cref="RedisChannelEventStore"/>. Each runs atomically, so offsets stay contiguous and a
 /// read sees a consistent stream however many nodes append at once. KEYS are <see cref="RedisKeys.History"/>:
-/// stream, offset, epoch. Entry IDs are <c>{offset}-0</c>; each entry has one field, <c>d</c>, the event as JSON.
+/// stream, offset, epoch, then <see cref="RedisKeys.HistoryLastId"/>. Entry IDs are <c>{offset}-0</c>; each entry has one field, <c>d</c>, the event as JSON.
 /// </summary>
 internal static class RedisHistoryScripts
 {
@@ -14,7 +14,7 @@ internal static class RedisHistoryScripts
         local epoch = redis.call('GET', KEYS[3])
         local top = tonumber(redis.call('GET', KEYS[2]) or '0')
         if not epoch or (top == 0 and redis.call('EXISTS', KEYS[1]) == 1) then
-          redis.call('DEL', KEYS[1], KEYS[2])
+          redis.call('DEL', KEYS[1], KEYS[2], KEYS[4])
           epoch = ARGV[1]
           redis.call('SET', KEYS[3], epoch, 'PX', ARGV[2])
           top = 0
@@ -31,14 +31,30 @@ internal static class RedisHistoryScripts
 
         """;
 
-    /// <summary>ARGV[3]: size; ARGV[4]: TTL in ms; ARGV[5]: the event. Returns {epoch, offset}.</summary>
+    /// <summary>
+    /// ARGV[3]: size; ARGV[4]: TTL in ms; ARGV[5]: the event; ARGV[6]: its id, or empty for none. Returns
+    /// {epoch, offset}. An event whose id is that of the latest event appended with an id is not appended again:
+    /// its offset is returned (a queue worker retrying after a send failed or a node crashed mid-send).
+    /// </summary>
     public const string Append = Prelude + """
+        if ARGV[6] ~= '' then
+          local last = redis.call('GET', KEYS[4])
+          if last then
+            local space = string.find(last, ' ', 1, true)
+            if string.sub(last, space + 1) == ARGV[6] then
+              return {epoch, tonumber(string.sub(last, 1, space - 1))}
+            end
+          end
+        end
         local offset = top + 1
         -- XADD before moving the offset: if it fails, no offset has been handed out without an entry.
         redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[3], string.format('%d-0', offset), 'd', ARGV[5])
         redis.call('SET', KEYS[2], string.format('%d', offset), 'PX', ARGV[4])
         redis.call('PEXPIRE', KEYS[1], ARGV[4])
         redis.call('PEXPIRE', KEYS[3], ARGV[4])
+        if ARGV[6] ~= '' then
+          redis.call('SET', KEYS[4], string.format('%d', offset) .. ' ' .. ARGV[6], 'PX', ARGV[4])
+        end
         return {epoch, offset}
         """;
 

@@ -18,4 +18,11 @@ internal static partial class RedisKeys
         var stem = $"{prefix}:h:{{{channel.Value}}}:";
         return [stem + "s", stem + "o", stem + "e"];
     }
+
+    /// <summary>
+    /// The key beside a channel's history keys that remembers its latest appended event that carried an id, as
+    /// <c>{offset} {id}</c> (<c>{prefix}:h:{channel}:l</c>), so a retried append of that event is not appended twice.
+    /// Set only by appends of events with an id; it expires with the stream.
+    /// </summary>
+    public static RedisKey HistoryLastId(string prefix, ChannelName channel) => $"{prefix}:h:{{{channel.Value}}}:l";
 }

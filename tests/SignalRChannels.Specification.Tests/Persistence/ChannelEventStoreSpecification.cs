@@ -63,6 +63,35 @@ public abstract class ChannelEventStoreSpecification(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Append_RetriedEventWithAnId_IsNotAppendedTwice_AndGetsItsFirstPosition()
+    {
+        var queued = WithId(NewEvent(Chat, 1), "evt-1");
+
+        var first = await Store.AppendAsync(Chat, queued, Roomy, default).DefaultTimeout();
+        var direct = await Store.AppendAsync(Chat, NewEvent(Chat, 2), Roomy, default).DefaultTimeout();
+        var retried = await Store.AppendAsync(Chat, queued, Roomy, default).DefaultTimeout();
+        var next = await Store.AppendAsync(Chat, WithId(NewEvent(Chat, 3), "evt-2"), Roomy, default).DefaultTimeout();
+        var read = await ReadAsync(Chat, new HistoryQuery { Limit = 10 });
+
+        Assert.Equal((1L, first.Epoch), (retried.Offset!.Value, retried.Epoch));
+        Assert.Equal("evt-1", retried.Id);
+        Assert.Equal([1L, 2, 3], [first.Offset!.Value, direct.Offset!.Value, next.Offset!.Value]);
+        Assert.Equal([1L, 2, 3], Offsets(read.Events));
+        Assert.Equal(["evt-1", null, "evt-2"], read.Events.Select(e => e.Id));
+    }
+
+    [Fact]
+    public async Task Append_EarlierEventWithAnId_IsAppendedAgain_OnlyTheLatestIdIsRemembered()
+    {
+        await Store.AppendAsync(Chat, WithId(NewEvent(Chat, 1), "evt-1"), Roomy, default).DefaultTimeout();
+        await Store.AppendAsync(Chat, WithId(NewEvent(Chat, 2), "evt-2"), Roomy, default).DefaultTimeout();
+
+        var again = await Store.AppendAsync(Chat, WithId(NewEvent(Chat, 1), "evt-1"), Roomy, default).DefaultTimeout();
+
+        Assert.Equal(3, again.Offset);
+    }
+
+    [Fact]
     public async Task GetPosition_NewChannel_IsOffsetZeroWithAStableEpoch()
     {
         var first = await Store.GetPositionAsync(Chat, default).DefaultTimeout();
@@ -429,6 +458,16 @@ public abstract class ChannelEventStoreSpecification(ITestOutputHelper output)
         Data = JsonSerializer.SerializeToElement(new { n, text = $"message {n}", tags = new[] { "a", "b" } }),
         Timestamp = 1_700_000_000_000 + n,
         From = from,
+    };
+
+    protected static ChannelEvent WithId(ChannelEvent channelEvent, string id) => new()
+    {
+        Channel = channelEvent.Channel,
+        Event = channelEvent.Event,
+        Data = channelEvent.Data,
+        Timestamp = channelEvent.Timestamp,
+        From = channelEvent.From,
+        Id = id,
     };
 
     protected static StreamPosition PositionOf(ChannelEvent channelEvent) => new() { Offset = channelEvent.Offset!.Value, Epoch = channelEvent.Epoch };

@@ -175,6 +175,8 @@ internal sealed class InMemoryChannelEventStore : IChannelEventStore
         // Event with offset o sits at _ring[o % _ring.Length]; the ring grows by doubling up to the policy's size.
         private ChannelEvent[] _ring = [];
         private int _count;
+        private string? _lastId;
+        private long _lastIdOffset;
 
         public string? Epoch { get; private set; }
 
@@ -198,6 +200,8 @@ internal sealed class InMemoryChannelEventStore : IChannelEventStore
             Top = 0;
             _ring = [];
             _count = 0;
+            _lastId = null;
+            _lastIdOffset = 0;
         }
 
         public void Touch(long now, TimeSpan ttl)
@@ -208,6 +212,12 @@ internal sealed class InMemoryChannelEventStore : IChannelEventStore
 
         public ChannelEvent Append(ChannelEvent channelEvent, JsonElement data, HistoryPolicy policy)
         {
+            // A retried append of the latest event that carried an id (a queue worker's retry) is not appended twice.
+            if (channelEvent.Id is { } id && id == _lastId)
+            {
+                return channelEvent.WithPosition(_lastIdOffset, Epoch);
+            }
+
             var capacity = _ring.Length > policy.Size ? policy.Size
                 : _count == _ring.Length && _ring.Length < policy.Size ? Math.Min(policy.Size, Math.Max(InitialCapacity, _ring.Length * 2))
                 : _ring.Length;
@@ -223,11 +233,18 @@ internal sealed class InMemoryChannelEventStore : IChannelEventStore
                 Data = data,
                 Timestamp = channelEvent.Timestamp,
                 From = channelEvent.From,
+                Id = channelEvent.Id,
                 Offset = Top + 1,
                 Epoch = Epoch,
             };
             Top++;
             _ring[Top % _ring.Length] = appended;
+            if (channelEvent.Id is not null)
+            {
+                _lastId = channelEvent.Id;
+                _lastIdOffset = Top;
+            }
+
             _count = Math.Min(_count + 1, _ring.Length);
             return appended;
         }
