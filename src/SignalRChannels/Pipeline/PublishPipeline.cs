@@ -31,15 +31,18 @@ internal sealed class PublishPipeline(
         string? from,
         string? excludedConnectionId,
         CancellationToken cancellationToken,
-        bool persist = true)
+        bool persist = true,
+        string? eventId = null,
+        long? acceptedAt = null)
     {
         var envelope = new ChannelEvent
         {
             Channel = channel.Value,
             Event = eventName,
             Data = data,
-            Timestamp = timeProvider.GetUtcNow().ToUnixTimeMilliseconds(),
+            Timestamp = acceptedAt ?? timeProvider.GetUtcNow().ToUnixTimeMilliseconds(),
             From = from,
+            Id = eventId,
         };
 
         var policy = persist ? registry.HistoryFor(channel) : null;

@@ -1,0 +1,144 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Retry;
+using SignalRChannels.Pipeline;
+
+namespace SignalRChannels.Queue.Internal;
+
+/// <summary>
+/// Publishes one queued event through the <see cref="PublishPipeline"/> (history append keyed by the event id, then
+/// fan-out), retrying failures with exponential backoff and jitter up to the limit, then dead-letters it; finally
+/// removes it from the queue. Store calls of its own (acknowledge, dead-letter) are retried until they succeed or the
+/// node stops: an event leaves the queue only once it was published or recorded as a dead letter.
+/// </summary>
+internal sealed partial class QueueDispatcher
+{
+    private readonly PublishPipeline _pipeline;
+    private readonly IChannelQueueStore _store;
+    private readonly QueueMetrics _metrics;
+    private readonly IEnumerable<IChannelDeadLetterHandler> _handlers;
+    private readonly ChannelsOptions _channelsOptions;
+    private readonly ILogger _logger;
+    private readonly ResiliencePipeline _publishRetry;
+    private readonly ResiliencePipeline _storeRetry;
+
+    public QueueDispatcher(
+        PublishPipeline pipeline,
+        IChannelQueueStore store,
+        QueueMetrics metrics,
+        IEnumerable<IChannelDeadLetterHandler> handlers,
+        IOptions<QueuedBroadcastingOptions> options,
+        IOptions<ChannelsOptions> channelsOptions,
+        TimeProvider timeProvider,
+        ILogger<QueueDispatcher> logger)
+    {
+        _pipeline = pipeline;
+        _store = store;
+        _metrics = metrics;
+        _handlers = handlers;
+        _channelsOptions = channelsOptions.Value;
+        _logger = logger;
+        var value = options.Value;
+        _publishRetry = value.MaxRetryAttempts == 0
+            ? ResiliencePipeline.Empty
+            : Retry(value, value.MaxRetryAttempts, timeProvider, args =>
+            {
+                metrics.Retried();
+                Log.PublishRetried(logger, args.Outcome.Exception, args.AttemptNumber + 1);
+            });
+        _storeRetry = Retry(value, int.MaxValue, timeProvider, args => Log.StoreRetried(logger, args.Outcome.Exception));
+    }
+
+    /// <summary>Publishes (or dead-letters) the event, then removes it from the queue. Returns early only when the node stops.</summary>
+    public async Task DeliverAsync(QueuedChannelEvent queued, CancellationToken stopping)
+    {
+        var attempts = new StrongBox<int>();
+        try
+        {
+            await _publishRetry.ExecuteAsync(
+                async (state, token) =>
+                {
+                    state.Attempts.Value++;
+                    await state.Dispatcher.PublishAsync(state.Queued, token).ConfigureAwait(false);
+                },
+                (Dispatcher: this, Queued: queued, Attempts: attempts),
+                stopping).ConfigureAwait(false);
+            _metrics.Delivered(queued.EnqueuedAt);
+            await _storeRetry.ExecuteAsync(static (s, token) => s.Store.AcknowledgeAsync(s.Queued, token), (Store: _store, Queued: queued), stopping).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!stopping.IsCancellationRequested)
+        {
+            await DeadLetterAsync(queued, ex, attempts.Value, stopping).ConfigureAwait(false);
+        }
+    }
+
+    private Task PublishAsync(QueuedChannelEvent queued, CancellationToken cancellationToken)
+    {
+        if (!ChannelName.TryParse(queued.Channel, _channelsOptions.MaxChannelNameLength, out var channel, out var error))
+        {
+            throw new ChannelException(ChannelErrorCodes.InvalidChannel, error);
+        }
+
+        return _pipeline.PublishAsync(
+            channel, queued.Event, queued.Data, from: null, queued.ToOthers, cancellationToken, eventId: queued.Id, acceptedAt: queued.EnqueuedAt);
+    }
+
+    private async Task DeadLetterAsync(QueuedChannelEvent queued, Exception failure, int attempts, CancellationToken stopping)
+    {
+        var reason = failure is ChannelException coded ? coded.Message : $"{ChannelErrorCodes.Unavailable}: {failure.GetType().Name}: {failure.Message}";
+        var deadLetter = await _storeRetry.ExecuteAsync(
+            static (s, token) => s.Store.DeadLetterAsync(s.Queued, s.Reason, s.Attempts, token),
+            (Store: _store, Queued: queued, Reason: reason, Attempts: attempts),
+            stopping).ConfigureAwait(false);
+        _metrics.DeadLettered();
+        Log.DeadLettered(_logger, failure, queued.Id, queued.Channel, attempts);
+        foreach (var handler in _handlers)
+        {
+            try
+            {
+                await handler.OnDeadLetteredAsync(deadLetter, stopping).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!stopping.IsCancellationRequested)
+            {
+                Log.HandlerFailed(_logger, ex, handler.GetType().Name);
+            }
+        }
+    }
+
+    private static ResiliencePipeline Retry(QueuedBroadcastingOptions options, int attempts, TimeProvider timeProvider, Action<OnRetryArguments<object>> onRetry) =>
+        new ResiliencePipelineBuilder { TimeProvider = timeProvider }
+            .AddRetry(new RetryStrategyOptions
+            {
+                MaxRetryAttempts = attempts,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.RetryBaseDelay,
+                MaxDelay = options.RetryMaxDelay,
+                // A coded refusal other than unavailable (a bad channel name) will not get better by waiting.
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(ex =>
+                    ex is not OperationCanceledException && (ex is not ChannelException coded || coded.Code == ChannelErrorCodes.Unavailable)),
+                OnRetry = args =>
+                {
+                    onRetry(args);
+                    return default;
+                },
+            })
+            .Build();
+
+    private static partial class Log
+    {
+        [LoggerMessage(160, LogLevel.Debug, "Publishing a queued event failed; retry {Attempt}.")]
+        public static partial void PublishRetried(ILogger logger, Exception? exception, int attempt);
+
+        [LoggerMessage(161, LogLevel.Warning, "The queue store failed to record a delivery; retrying.")]
+        public static partial void StoreRetried(ILogger logger, Exception? exception);
+
+        [LoggerMessage(162, LogLevel.Error, "Queued event {EventId} on {Channel} was dead-lettered after {Attempts} attempts.")]
+        public static partial void DeadLettered(ILogger logger, Exception exception, string eventId, string channel, int attempts);
+
+        [LoggerMessage(163, LogLevel.Error, "Dead-letter handler {Handler} failed.")]
+        public static partial void HandlerFailed(ILogger logger, Exception exception, string handler);
+    }
+}
