@@ -10,7 +10,7 @@ namespace SignalRChannels.Redis.Internal;
 /// assigns offsets, trims, expires and reads atomically. Each channel has three keys (<see cref="RedisKeys.History"/>):
 /// the stream, whose entry IDs are the offsets, the newest offset, and the epoch. All three expire together, and when
 /// they are gone (TTL, flush, restart without persistence) the next call creates a new epoch. A fourth key
-/// (<see cref="RedisKeys.HistoryLastId"/>) makes the append of an event with an id idempotent.
+/// (<see cref="RedisKeys.HistoryIds"/>) makes the append of an event with an id idempotent.
 /// </summary>
 internal sealed class RedisChannelEventStore(RedisConnection redis, IOptions<ChannelsRedisOptions> options) : IChannelEventStore
 {
@@ -37,7 +37,8 @@ internal sealed class RedisChannelEventStore(RedisConnection redis, IOptions<Cha
             policy.Size,
             (long)Math.Ceiling(policy.Ttl.TotalMilliseconds),
             JsonSerializer.SerializeToUtf8Bytes(stored),
-            channelEvent.Id ?? string.Empty).ConfigureAwait(false);
+            channelEvent.Id ?? string.Empty,
+            ChannelEventIds.Remembered).ConfigureAwait(false);
         return channelEvent.WithPosition((long)result[1], (string)result[0]!);
     }
 
@@ -92,7 +93,7 @@ internal sealed class RedisChannelEventStore(RedisConnection redis, IOptions<Cha
         values[1] = s_emptyStreamTtlMs;
         arguments.CopyTo(values, 2);
         var database = await redis.GetDatabaseAsync().ConfigureAwait(false);
-        RedisKey[] keys = [.. RedisKeys.History(_prefix, channel), RedisKeys.HistoryLastId(_prefix, channel)];
+        RedisKey[] keys = [.. RedisKeys.History(_prefix, channel), RedisKeys.HistoryIds(_prefix, channel)];
         var result = await database.ScriptEvaluateAsync(script, keys, values).ConfigureAwait(false);
         return (RedisResult[])result!;
     }

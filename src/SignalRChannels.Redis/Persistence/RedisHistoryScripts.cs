@@ -3,7 +3,7 @@ namespace SignalRChannels.Redis.Internal;
 /// <summary>
 /// The Lua scripts of <see cref="RedisChannelEventStore"/>. Each runs atomically, so offsets stay contiguous and a
 /// read sees a consistent stream however many nodes append at once. KEYS are <see cref="RedisKeys.History"/>:
-/// stream, offset, epoch, then <see cref="RedisKeys.HistoryLastId"/>. Entry IDs are <c>{offset}-0</c>; each entry has one field, <c>d</c>, the event as JSON.
+/// stream, offset, epoch, then <see cref="RedisKeys.HistoryIds"/>. Entry IDs are <c>{offset}-0</c>; each entry has one field, <c>d</c>, the event as JSON.
 /// </summary>
 internal static class RedisHistoryScripts
 {
@@ -32,18 +32,15 @@ internal static class RedisHistoryScripts
         """;
 
     /// <summary>
-    /// ARGV[3]: size; ARGV[4]: TTL in ms; ARGV[5]: the event; ARGV[6]: its id, or empty for none. Returns
-    /// {epoch, offset}. An event whose id is that of the latest event appended with an id is not appended again:
-    /// its offset is returned (a queue worker retrying after a send failed or a node crashed mid-send).
+    /// ARGV[3]: size; ARGV[4]: TTL in ms; ARGV[5]: the event; ARGV[6]: its id, or empty for none; ARGV[7]: how many
+    /// recent ids to remember. Returns {epoch, offset}. An event whose id is among the stream's recent ids is not
+    /// appended again: its first offset is returned (a queue worker retrying after a failed send or a crash mid-send).
     /// </summary>
     public const string Append = Prelude + """
         if ARGV[6] ~= '' then
-          local last = redis.call('GET', KEYS[4])
-          if last then
-            local space = string.find(last, ' ', 1, true)
-            if string.sub(last, space + 1) == ARGV[6] then
-              return {epoch, tonumber(string.sub(last, 1, space - 1))}
-            end
+          local seen = redis.call('ZSCORE', KEYS[4], ARGV[6])
+          if seen then
+            return {epoch, tonumber(seen)}
           end
         end
         local offset = top + 1
@@ -53,7 +50,11 @@ internal static class RedisHistoryScripts
         redis.call('PEXPIRE', KEYS[1], ARGV[4])
         redis.call('PEXPIRE', KEYS[3], ARGV[4])
         if ARGV[6] ~= '' then
-          redis.call('SET', KEYS[4], string.format('%d', offset) .. ' ' .. ARGV[6], 'PX', ARGV[4])
+          redis.call('ZADD', KEYS[4], offset, ARGV[6])
+          if redis.call('ZCARD', KEYS[4]) > tonumber(ARGV[7]) then
+            redis.call('ZPOPMIN', KEYS[4])
+          end
+          redis.call('PEXPIRE', KEYS[4], ARGV[4])
         end
         return {epoch, offset}
         """;

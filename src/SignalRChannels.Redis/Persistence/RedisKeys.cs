@@ -20,9 +20,9 @@ internal static partial class RedisKeys
     }
 
     /// <summary>
-    /// The key beside a channel's history keys that remembers its latest appended event that carried an id, as
-    /// <c>{offset} {id}</c> (<c>{prefix}:h:{channel}:l</c>), so a retried append of that event is not appended twice.
-    /// Set only by appends of events with an id; it expires with the stream.
+    /// The key beside a channel's history keys that remembers the ids of its latest appended events that carried one
+    /// (a sorted set, id by offset, <c>{prefix}:h:{channel}:i</c>), so a retried append of such an event is not appended
+    /// twice. Set only by appends of events with an id; it expires with the stream.
     /// </summary>
-    public static RedisKey HistoryLastId(string prefix, ChannelName channel) => $"{prefix}:h:{{{channel.Value}}}:l";
+    public static RedisKey HistoryIds(string prefix, ChannelName channel) => $"{prefix}:h:{{{channel.Value}}}:i";
 }

@@ -17,8 +17,9 @@ namespace SignalRChannels;
 /// <item><description>A stream keeps its newest <see cref="HistoryPolicy.Size"/> events and expires when no event
 /// is appended for <see cref="HistoryPolicy.Ttl"/> (the policy of the latest append applies).</description></item>
 /// <item><description>An append is idempotent by event id: an event whose <see cref="ChannelEvent.Id"/> equals that of
-/// the latest event appended to the stream with an id is not appended again; the call returns that event's position
-/// (a queue worker that retries after a failed send or a crash mid-send). Events without an id are always appended.</description></item>
+/// one of the last <see cref="ChannelEventIds.Remembered"/> events appended to the stream with an id is not appended
+/// again; the call returns that event's position (a queue worker that retries after a failed send or a crash mid-send,
+/// or two workers that both hold the event). Events without an id are always appended.</description></item>
 /// <item><description>Recovery is all or nothing: every missed event in offset order, or none.</description></item>
 /// <item><description>A channel that has no events yet still has a position, offset 0 and an epoch, and that
 /// epoch is the one its first event gets, provided the first event comes within a day of the last time the

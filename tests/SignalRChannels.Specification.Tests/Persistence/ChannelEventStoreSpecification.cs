@@ -81,14 +81,31 @@ public abstract class ChannelEventStoreSpecification(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Append_EarlierEventWithAnId_IsAppendedAgain_OnlyTheLatestIdIsRemembered()
+    public async Task Append_RetriedEventWithAnId_AfterLaterOnes_IsNotAppendedAgain()
     {
         await Store.AppendAsync(Chat, WithId(NewEvent(Chat, 1), "evt-1"), Roomy, default).DefaultTimeout();
         await Store.AppendAsync(Chat, WithId(NewEvent(Chat, 2), "evt-2"), Roomy, default).DefaultTimeout();
 
         var again = await Store.AppendAsync(Chat, WithId(NewEvent(Chat, 1), "evt-1"), Roomy, default).DefaultTimeout();
+        var position = await Store.GetPositionAsync(Chat, default).DefaultTimeout();
 
-        Assert.Equal(3, again.Offset);
+        Assert.Equal((1L, 2L), (again.Offset!.Value, position.Offset));
+    }
+
+    [Fact]
+    public async Task Append_IdOlderThanTheRememberedOnes_IsAppendedAgain()
+    {
+        var policy = new HistoryPolicy(10, Roomy.Ttl);
+        for (var i = 0; i <= ChannelEventIds.Remembered; i++)
+        {
+            await Store.AppendAsync(Chat, WithId(NewEvent(Chat, i), $"evt-{i}"), policy, default).DefaultTimeout();
+        }
+
+        var remembered = await Store.AppendAsync(Chat, WithId(NewEvent(Chat, 1), "evt-1"), policy, default).DefaultTimeout();
+        var oldest = await Store.AppendAsync(Chat, WithId(NewEvent(Chat, 0), "evt-0"), policy, default).DefaultTimeout();
+
+        Assert.Equal(ChannelEventIds.Remembered + 2, oldest.Offset);
+        Assert.Equal(2, remembered.Offset);
     }
 
     [Fact]

@@ -175,8 +175,8 @@ internal sealed class InMemoryChannelEventStore : IChannelEventStore
         // Event with offset o sits at _ring[o % _ring.Length]; the ring grows by doubling up to the policy's size.
         private ChannelEvent[] _ring = [];
         private int _count;
-        private string? _lastId;
-        private long _lastIdOffset;
+        private readonly Dictionary<string, long> _ids = new(StringComparer.Ordinal);
+        private readonly Queue<string> _idOrder = new();
 
         public string? Epoch { get; private set; }
 
@@ -200,8 +200,8 @@ internal sealed class InMemoryChannelEventStore : IChannelEventStore
             Top = 0;
             _ring = [];
             _count = 0;
-            _lastId = null;
-            _lastIdOffset = 0;
+            _ids.Clear();
+            _idOrder.Clear();
         }
 
         public void Touch(long now, TimeSpan ttl)
@@ -212,10 +212,10 @@ internal sealed class InMemoryChannelEventStore : IChannelEventStore
 
         public ChannelEvent Append(ChannelEvent channelEvent, JsonElement data, HistoryPolicy policy)
         {
-            // A retried append of the latest event that carried an id (a queue worker's retry) is not appended twice.
-            if (channelEvent.Id is { } id && id == _lastId)
+            // A retried append of a recent event that carried an id (a queue worker's retry) is not appended twice.
+            if (channelEvent.Id is { } id && _ids.TryGetValue(id, out var seen))
             {
-                return channelEvent.WithPosition(_lastIdOffset, Epoch);
+                return channelEvent.WithPosition(seen, Epoch);
             }
 
             var capacity = _ring.Length > policy.Size ? policy.Size
@@ -241,8 +241,12 @@ internal sealed class InMemoryChannelEventStore : IChannelEventStore
             _ring[Top % _ring.Length] = appended;
             if (channelEvent.Id is not null)
             {
-                _lastId = channelEvent.Id;
-                _lastIdOffset = Top;
+                _ids.Add(channelEvent.Id, Top);
+                _idOrder.Enqueue(channelEvent.Id);
+                if (_idOrder.Count > ChannelEventIds.Remembered)
+                {
+                    _ids.Remove(_idOrder.Dequeue());
+                }
             }
 
             _count = Math.Min(_count + 1, _ring.Length);
