@@ -26,6 +26,9 @@ internal static class LoadWire
     public const string HistoryChannelPrefix = "hist.";
     public const string PlainChannelPrefix = "load.";
 
+    /// <summary>History channels whose events the load server publishes through the queue (<c>IChannelQueue</c>).</summary>
+    public const string QueuedChannelPrefix = HistoryChannelPrefix + "q";
+
     /// <summary>
     /// The send timestamp travels as <see cref="Stopwatch.GetTimestamp"/>: on Linux that is CLOCK_MONOTONIC in
     /// nanoseconds, one clock for every process on the machine, so server and client stamps compare directly.

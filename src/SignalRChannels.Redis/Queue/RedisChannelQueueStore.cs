@@ -24,9 +24,11 @@ internal sealed partial class RedisChannelQueueStore : IChannelQueueStore, IAsyn
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly RedisQueuePartitions _partitions;
+    private readonly RedisQueueAcknowledgements _acknowledgements;
     private readonly long _partitionCapacity;
     private readonly Lock _gate = new();
     private readonly HashSet<string> _held = new(StringComparer.Ordinal);
+    private HashSet<int> _dirty = [];
     private TaskCompletionSource _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _subscribed;
 
@@ -44,7 +46,8 @@ internal sealed partial class RedisChannelQueueStore : IChannelQueueStore, IAsyn
         _logger = logger;
         _partitionCapacity = (_options.Capacity + _options.Partitions - 1) / _options.Partitions;
         _partitions = new RedisQueuePartitions(redis, _prefix, _options, timeProvider, logger);
-        _partitions.Acquired += Wake;
+        _partitions.Acquired += () => Wake(partition: null);
+        _acknowledgements = new RedisQueueAcknowledgements(redis, _prefix);
     }
 
     public async ValueTask EnqueueAsync(QueuedChannelEvent queuedEvent, CancellationToken cancellationToken)
@@ -63,9 +66,15 @@ internal sealed partial class RedisChannelQueueStore : IChannelQueueStore, IAsyn
                 ChannelErrorCodes.LimitExceeded, $"the queue is full ({_partitionCapacity} events wait in the partition of '{queuedEvent.Channel}'); try again later");
         }
 
+        if (_partitions.Owns(partition))
+        {
+            Wake(partition);
+            return;
+        }
+
+        // Another node owns the partition (or none does yet): tell the workers.
         var multiplexer = await _redis.GetAsync().ConfigureAwait(false);
         await multiplexer.GetSubscriber().PublishAsync(s_notifications, partition, CommandFlags.FireAndForget).ConfigureAwait(false);
-        Wake();
     }
 
     public async ValueTask<IReadOnlyList<QueuedChannelEvent>> ReadAsync(int maxCount, CancellationToken cancellationToken)
@@ -74,9 +83,11 @@ internal sealed partial class RedisChannelQueueStore : IChannelQueueStore, IAsyn
         _partitions.EnsureStarted();
         await SubscribeOnceAsync().ConfigureAwait(false);
         Task arrived;
+        HashSet<int>? dirty;
         lock (_gate)
         {
             arrived = _arrived.Task;
+            (dirty, _dirty) = (_dirty, []);
         }
 
         var owned = _partitions.Owned();
@@ -85,7 +96,7 @@ internal sealed partial class RedisChannelQueueStore : IChannelQueueStore, IAsyn
             var database = await _redis.GetDatabaseAsync().ConfigureAwait(false);
             try
             {
-                var batch = await ReadOwnedAsync(database, owned, maxCount).ConfigureAwait(false);
+                var batch = await ReadOwnedAsync(database, owned, dirty, maxCount).ConfigureAwait(false);
                 if (batch.Count > 0)
                 {
                     return batch;
@@ -103,8 +114,15 @@ internal sealed partial class RedisChannelQueueStore : IChannelQueueStore, IAsyn
             }
         }
 
-        await arrived.WaitAsync(_options.PollInterval, _timeProvider, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            await arrived.WaitAsync(_options.PollInterval, _timeProvider, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // No word for a poll interval (a lost notification, another node's enqueue before we subscribed): look at all.
+            Wake(partition: null);
+        }
         return [];
     }
 
@@ -112,8 +130,7 @@ internal sealed partial class RedisChannelQueueStore : IChannelQueueStore, IAsyn
     {
         ArgumentNullException.ThrowIfNull(queuedEvent);
         var (partition, id) = ParseReceipt(queuedEvent.Receipt);
-        var database = await _redis.GetDatabaseAsync().ConfigureAwait(false);
-        await database.ScriptEvaluateAsync(RedisQueueScripts.Acknowledge, [RedisKeys.QueuePartition(_prefix, partition)], [RedisKeys.QueueGroup, id]).ConfigureAwait(false);
+        await _acknowledgements.AcknowledgeAsync(partition, id).WaitAsync(cancellationToken).ConfigureAwait(false);
         Release(queuedEvent.Receipt!);
     }
 
@@ -167,8 +184,11 @@ internal sealed partial class RedisChannelQueueStore : IChannelQueueStore, IAsyn
         return (int)(hash % (uint)partitions);
     }
 
-    /// <summary>Own pending entries first (claimed from a crashed node, or left by a lapsed lease), then new ones.</summary>
-    private async Task<List<QueuedChannelEvent>> ReadOwnedAsync(IDatabase database, (int Partition, string? PendingAfter)[] owned, int maxCount)
+    /// <summary>
+    /// Own pending entries first (claimed from a crashed node, or left by a lapsed lease), then new ones of the partitions
+    /// that were notified (<paramref name="dirty"/>); a partition that filled its share of the read stays notified.
+    /// </summary>
+    private async Task<List<QueuedChannelEvent>> ReadOwnedAsync(IDatabase database, (int Partition, string? PendingAfter)[] owned, HashSet<int> dirty, int maxCount)
     {
         var batch = new List<QueuedChannelEvent>();
         foreach (var (partition, pendingAfter) in owned)
@@ -188,12 +208,24 @@ internal sealed partial class RedisChannelQueueStore : IChannelQueueStore, IAsyn
             }
         }
 
-        var positions = owned.Select(o => new RedisStreamPosition(RedisKeys.QueuePartition(_prefix, o.Partition), RedisStreamPosition.NewMessages)).ToArray();
-        var streams = await database.StreamReadGroupAsync(
-            positions, RedisKeys.QueueGroup, _partitions.Consumer, Math.Max(1, maxCount / owned.Length)).ConfigureAwait(false);
+        var notified = owned.Select(o => o.Partition).Where(dirty.Contains).ToArray();
+        if (notified.Length == 0)
+        {
+            return batch;
+        }
+
+        var positions = notified.Select(p => new RedisStreamPosition(RedisKeys.QueuePartition(_prefix, p), RedisStreamPosition.NewMessages)).ToArray();
+        var share = Math.Max(1, maxCount / notified.Length);
+        var streams = await database.StreamReadGroupAsync(positions, RedisKeys.QueueGroup, _partitions.Consumer, share).ConfigureAwait(false);
         foreach (var stream in streams)
         {
-            await TakeAsync(database, owned[Array.FindIndex(positions, p => p.Key == stream.Key)].Partition, stream.Entries, batch).ConfigureAwait(false);
+            var partition = notified[Array.FindIndex(positions, p => p.Key == stream.Key)];
+            if (stream.Entries.Length >= share)
+            {
+                Wake(partition);
+            }
+
+            await TakeAsync(database, partition, stream.Entries, batch).ConfigureAwait(false);
         }
 
         return batch;
@@ -244,7 +276,8 @@ internal sealed partial class RedisChannelQueueStore : IChannelQueueStore, IAsyn
         try
         {
             var multiplexer = await _redis.GetAsync().ConfigureAwait(false);
-            await multiplexer.GetSubscriber().SubscribeAsync(s_notifications, (_, _) => Wake()).ConfigureAwait(false);
+            await multiplexer.GetSubscriber().SubscribeAsync(
+                s_notifications, (_, message) => Wake(message.TryParse(out int partition) && partition >= 0 && partition < _options.Partitions ? partition : null)).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
@@ -254,11 +287,21 @@ internal sealed partial class RedisChannelQueueStore : IChannelQueueStore, IAsyn
         }
     }
 
-    private void Wake()
+    /// <summary>Marks a partition (null: every partition) to be read, and wakes a waiting read.</summary>
+    private void Wake(int? partition)
     {
         TaskCompletionSource arrived;
         lock (_gate)
         {
+            if (partition is { } p)
+            {
+                _dirty.Add(p);
+            }
+            else
+            {
+                _dirty.UnionWith(Enumerable.Range(0, _options.Partitions));
+            }
+
             arrived = _arrived;
             _arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }

@@ -70,6 +70,14 @@ internal sealed partial class RedisQueuePartitions : IAsyncDisposable
         }
     }
 
+    public bool Owns(int partition)
+    {
+        lock (_gate)
+        {
+            return _owned.ContainsKey(partition);
+        }
+    }
+
     /// <summary>Records how far the pending entries of a partition were read; null when all were.</summary>
     public void PendingReadUpTo(int partition, string? id)
     {

@@ -11,10 +11,11 @@ internal static class RedisQueueScripts
         return redis.call('XADD', KEYS[1], '*', 'j', ARGV[2])
         """;
 
-    /// <summary>KEYS[1]: a partition stream; ARGV[1]: the group; ARGV[2]: an entry id. Acknowledges and deletes the entry.</summary>
+    /// <summary>KEYS[1]: a partition stream; ARGV[1]: the group; ARGV[2…]: entry ids. Acknowledges and deletes the entries.</summary>
     public const string Acknowledge = """
-        redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
-        return redis.call('XDEL', KEYS[1], ARGV[2])
+        local ids = {unpack(ARGV, 2)}
+        redis.call('XACK', KEYS[1], ARGV[1], unpack(ids))
+        return redis.call('XDEL', KEYS[1], unpack(ids))
         """;
 
     /// <summary>

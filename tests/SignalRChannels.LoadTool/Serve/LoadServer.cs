@@ -108,6 +108,7 @@ internal static class LoadServer
             });
         }
 
+        channels.AddQueuedBroadcasting();
         services.AddSingleton<ILoadPublisher, ChannelsPublisher>();
         return channels;
     }

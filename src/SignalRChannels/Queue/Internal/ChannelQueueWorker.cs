@@ -18,6 +18,7 @@ internal sealed partial class ChannelQueueWorker(
 {
     private readonly int _maxInFlight = options.Value.MaxInFlight;
     private readonly Dictionary<string, Lane> _lanes = new(StringComparer.Ordinal);
+    private readonly HashSet<Task> _removals = [];
     private int _inFlight;
     private TaskCompletionSource? _roomFreed;
 
@@ -49,13 +50,19 @@ internal sealed partial class ChannelQueueWorker(
             }
         }
 
+        // Lanes stop at their next retry or store call; unacknowledged events stay in the store for the next owner.
         Task[] running;
         lock (_lanes)
         {
             running = [.. _lanes.Values.Select(l => l.Running)];
         }
 
-        // Lanes stop at their next retry or store call; unacknowledged events stay in the store for the next owner.
+        await Task.WhenAll(running).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        lock (_lanes)
+        {
+            running = [.. _removals];
+        }
+
         await Task.WhenAll(running).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
@@ -77,6 +84,17 @@ internal sealed partial class ChannelQueueWorker(
             }
 
             await freed.WaitAsync(stoppingToken).ConfigureAwait(false);
+        }
+    }
+
+    private void Removed(Task removal)
+    {
+        lock (_lanes)
+        {
+            _removals.Remove(removal);
+            _inFlight--;
+            _roomFreed?.TrySetResult();
+            _roomFreed = null;
         }
     }
 
@@ -109,13 +127,17 @@ internal sealed partial class ChannelQueueWorker(
                 next = lane.Events.Peek();
             }
 
-            await dispatcher.DeliverAsync(next, stoppingToken).ConfigureAwait(false);
+            var removal = await dispatcher.DeliverAsync(next, stoppingToken).ConfigureAwait(false);
             lock (_lanes)
             {
                 lane.Events.Dequeue();
-                _inFlight--;
-                _roomFreed?.TrySetResult();
-                _roomFreed = null;
+                _removals.Add(removal);
+            }
+
+            // The event counts as held until the store removed it; the channel's next event need not wait for that.
+            _ = removal.ContinueWith(Removed, TaskScheduler.Default);
+            lock (_lanes)
+            {
                 if (lane.Events.Count == 0)
                 {
                     _lanes.Remove(channel);

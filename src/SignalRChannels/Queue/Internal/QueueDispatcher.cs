@@ -9,7 +9,7 @@ namespace SignalRChannels.Queue.Internal;
 
 /// <summary>
 /// Publishes one queued event through the <see cref="PublishPipeline"/> (history append keyed by the event id, then
-/// fan-out), retrying failures with exponential backoff and jitter up to the limit, then dead-letters it; finally
+/// fan-out), retrying failures with exponential backoff and jitter up to the limit, then dead-letters it; then
 /// removes it from the queue. Store calls of its own (acknowledge, dead-letter) are retried until they succeed or the
 /// node stops: an event leaves the queue only once it was published or recorded as a dead letter.
 /// </summary>
@@ -51,8 +51,11 @@ internal sealed partial class QueueDispatcher
         _storeRetry = Retry(value, int.MaxValue, timeProvider, args => Log.StoreRetried(logger, args.Outcome.Exception));
     }
 
-    /// <summary>Publishes (or dead-letters) the event, then removes it from the queue. Returns early only when the node stops.</summary>
-    public async Task DeliverAsync(QueuedChannelEvent queued, CancellationToken stopping)
+    /// <summary>
+    /// Publishes the event, or dead-letters it when that keeps failing; returns the removal of the event from the queue
+    /// (started, not awaited, so the channel's next event need not wait for it). Returns early only when the node stops.
+    /// </summary>
+    public async Task<Task> DeliverAsync(QueuedChannelEvent queued, CancellationToken stopping)
     {
         var attempts = new StrongBox<int>();
         try
@@ -65,13 +68,15 @@ internal sealed partial class QueueDispatcher
                 },
                 (Dispatcher: this, Queued: queued, Attempts: attempts),
                 stopping).ConfigureAwait(false);
-            _metrics.Delivered(queued.EnqueuedAt);
-            await _storeRetry.ExecuteAsync(static (s, token) => s.Store.AcknowledgeAsync(s.Queued, token), (Store: _store, Queued: queued), stopping).ConfigureAwait(false);
         }
         catch (Exception ex) when (!stopping.IsCancellationRequested)
         {
             await DeadLetterAsync(queued, ex, attempts.Value, stopping).ConfigureAwait(false);
+            return Task.CompletedTask;
         }
+
+        _metrics.Delivered(queued.EnqueuedAt);
+        return _storeRetry.ExecuteAsync(static (s, token) => s.Store.AcknowledgeAsync(s.Queued, token), (Store: _store, Queued: queued), stopping).AsTask();
     }
 
     private Task PublishAsync(QueuedChannelEvent queued, CancellationToken cancellationToken)
