@@ -183,6 +183,28 @@ public sealed class QueuedBroadcastingTests
         Assert.Equal(ChannelErrorCodes.PayloadTooLarge, error.Code);
     }
 
+    [Theory]
+    [InlineData(nameof(QueuedBroadcastingOptions.Capacity), 0)]
+    [InlineData(nameof(QueuedBroadcastingOptions.MaxRetryAttempts), -1)]
+    [InlineData(nameof(QueuedBroadcastingOptions.MaxInFlight), 0)]
+    [InlineData(nameof(QueuedBroadcastingOptions.Partitions), 0)]
+    public async Task Start_WithQueueOptionOutOfRange_FailsWithOptionsValidationException(string option, int value)
+    {
+        var property = typeof(QueuedBroadcastingOptions).GetProperty(option)!;
+
+        var ex = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => StartAsync(o => property.SetValue(o, value)));
+
+        Assert.Contains(option, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_WithALeaseTimeTooShort_FailsWithOptionsValidationException()
+    {
+        var ex = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => StartAsync(o => o.LeaseTime = TimeSpan.FromMilliseconds(10)));
+
+        Assert.Contains(nameof(QueuedBroadcastingOptions.LeaseTime), ex.Message, StringComparison.Ordinal);
+    }
+
     private static async Task<bool> TryEnqueueAsync(IChannelQueue queue, string channel, int i)
     {
         try
