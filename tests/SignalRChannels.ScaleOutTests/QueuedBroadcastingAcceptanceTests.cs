@@ -17,7 +17,7 @@ public sealed class QueuedBroadcastingAcceptanceTests(ITestOutputHelper output)
 {
     private const int ChannelCount = 10;
     private const int SubscriberCount = 4;
-    private const int Batch = 50;
+    private const int Batch = 100;
     private static readonly TimeSpan s_redisOutage = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan s_bound = TimeSpan.FromSeconds(90);
 
@@ -28,7 +28,7 @@ public sealed class QueuedBroadcastingAcceptanceTests(ITestOutputHelper output)
         var started = Stopwatch.StartNew();
         await using var redis = await RedisProcess.StartAsync(persistent: true);
         var prefix = TestRedis.NewPrefix("queue-acceptance");
-        var nodeOptions = new ServerNodeOptions { Redis = redis.Configuration, Prefix = prefix, QueueLeaseMs = 3_000, MaxRecoveredEvents = 100_000 };
+        var nodeOptions = new ServerNodeOptions { Redis = redis.Configuration, Prefix = prefix, QueueLeaseMs = 2_000, MaxRecoveredEvents = 100_000 };
         await using var doomed = await ServerNode.StartAsync("a", nodeOptions);
         await using var survivor = await ServerNode.StartAsync("b", nodeOptions);
         await using var nginx = await Nginx.StartAsync([doomed, survivor]);

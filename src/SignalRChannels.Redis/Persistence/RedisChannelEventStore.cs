@@ -42,6 +42,34 @@ internal sealed class RedisChannelEventStore(RedisConnection redis, IOptions<Cha
         return channelEvent.WithPosition((long)result[1], (string)result[0]!);
     }
 
+    public async ValueTask<IReadOnlyList<ChannelEvent>> AppendManyAsync(
+        ChannelName channel, IReadOnlyList<ChannelEvent> channelEvents, HistoryPolicy policy, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(channelEvents);
+        ArgumentNullException.ThrowIfNull(policy);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (channelEvents.Count == 0)
+        {
+            return [];
+        }
+
+        var arguments = new RedisValue[3 + (2 * channelEvents.Count)];
+        arguments[0] = policy.Size;
+        arguments[1] = (long)Math.Ceiling(policy.Ttl.TotalMilliseconds);
+        arguments[2] = ChannelEventIds.Remembered;
+        for (var i = 0; i < channelEvents.Count; i++)
+        {
+            var channelEvent = channelEvents[i];
+            var stored = channelEvent.Offset is null && channelEvent.Epoch is null ? channelEvent : channelEvent.WithPosition(null, null);
+            arguments[3 + (2 * i)] = JsonSerializer.SerializeToUtf8Bytes(stored);
+            arguments[4 + (2 * i)] = channelEvent.Id ?? string.Empty;
+        }
+
+        var result = await EvaluateAsync(RedisHistoryScripts.AppendMany, channel, arguments).ConfigureAwait(false);
+        var epoch = (string)result[0]!;
+        return [.. channelEvents.Select((e, i) => e.WithPosition((long)result[i + 1], epoch))];
+    }
+
     public async ValueTask<HistoryPage> ReadAsync(ChannelName channel, HistoryQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);

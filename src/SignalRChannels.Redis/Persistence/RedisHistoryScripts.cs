@@ -60,6 +60,42 @@ internal static class RedisHistoryScripts
         """;
 
     /// <summary>
+    /// ARGV[3]: size; ARGV[4]: TTL in ms; ARGV[5]: how many recent ids to remember; then pairs from ARGV[6]: an event
+    /// and its id (or empty). Appends each as <see cref="Append"/> does, in order. Returns {epoch, offset, offset, …}.
+    /// </summary>
+    public const string AppendMany = Prelude + """
+        local result = {epoch}
+        local offset = top
+        for i = 6, #ARGV, 2 do
+          local id = ARGV[i + 1]
+          local seen = false
+          if id ~= '' then
+            seen = redis.call('ZSCORE', KEYS[4], id)
+          end
+          if seen then
+            result[#result + 1] = tonumber(seen)
+          else
+            offset = offset + 1
+            redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[3], string.format('%d-0', offset), 'd', ARGV[i])
+            redis.call('SET', KEYS[2], string.format('%d', offset), 'PX', ARGV[4])
+            if id ~= '' then
+              redis.call('ZADD', KEYS[4], offset, id)
+              if redis.call('ZCARD', KEYS[4]) > tonumber(ARGV[5]) then
+                redis.call('ZPOPMIN', KEYS[4])
+              end
+              redis.call('PEXPIRE', KEYS[4], ARGV[4])
+            end
+            result[#result + 1] = offset
+          end
+        end
+        if offset > top then
+          redis.call('PEXPIRE', KEYS[1], ARGV[4])
+          redis.call('PEXPIRE', KEYS[3], ARGV[4])
+        end
+        return result
+        """;
+
+    /// <summary>
     /// ARGV[3]: read after this offset; ARGV[4]: the since epoch, or empty for none; ARGV[5]: limit;
     /// ARGV[6]: 1 for newest first. Returns {epoch, top, id, event, id, event, …}.
     /// </summary>

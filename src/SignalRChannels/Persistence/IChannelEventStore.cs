@@ -42,6 +42,29 @@ public interface IChannelEventStore
     ValueTask<ChannelEvent> AppendAsync(ChannelName channel, ChannelEvent channelEvent, HistoryPolicy policy, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Appends several events to a channel's stream, in order, each as <see cref="AppendAsync"/> would (ids included).
+    /// A store that can do it in one step overrides this (the Redis store: one script call); the default appends them
+    /// one after another. The queue worker uses it for a channel's waiting events.
+    /// </summary>
+    /// <param name="channel">The channel.</param>
+    /// <param name="channelEvents">The events, oldest first.</param>
+    /// <param name="policy">The channel's history policy.</param>
+    /// <param name="cancellationToken">Cancels before the append starts.</param>
+    /// <returns>Copies of the events with their positions, in the same order.</returns>
+    async ValueTask<IReadOnlyList<ChannelEvent>> AppendManyAsync(
+        ChannelName channel, IReadOnlyList<ChannelEvent> channelEvents, HistoryPolicy policy, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(channelEvents);
+        var appended = new ChannelEvent[channelEvents.Count];
+        for (var i = 0; i < appended.Length; i++)
+        {
+            appended[i] = await AppendAsync(channel, channelEvents[i], policy, cancellationToken).ConfigureAwait(false);
+        }
+
+        return appended;
+    }
+
+    /// <summary>
     /// Reads retained events after <see cref="HistoryQuery.Since"/> (exclusive), oldest first, or newest first when
     /// <see cref="HistoryQuery.Reverse"/> is set; at most <see cref="HistoryQuery.Limit"/> of them.
     /// </summary>

@@ -89,6 +89,70 @@ internal sealed class PublishPipeline(
         return FanOutAsync(channel, stored, excludedConnectionId, CancellationToken.None);
     }
 
+    /// <summary>
+    /// Publishes several events of one channel in order (the queue worker's waiting events): on a history-enabled
+    /// channel one store call appends them all, then their sends start in offset order, after the sends of earlier
+    /// publishes to the channel have started. Each envelope keeps its id and timestamp.
+    /// </summary>
+    public async Task PublishManyAsync(ChannelName channel, IReadOnlyList<ChannelEvent> envelopes, IReadOnlyList<string?> excludedConnectionIds, CancellationToken cancellationToken)
+    {
+        var policy = registry.HistoryFor(channel);
+        foreach (var _ in envelopes)
+        {
+            metrics.Published(channel, clientEvent: false, persisted: policy is not null);
+        }
+
+        if (policy is null)
+        {
+            for (var i = 0; i < envelopes.Count; i++)
+            {
+                await FanOutAsync(channel, envelopes[i], excludedConnectionIds[i], cancellationToken).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        var order = EnterOrder(channel.Value);
+        try
+        {
+            Task<Task> sendsStarted;
+            lock (order)
+            {
+                var appended = eventStore.AppendManyAsync(channel, envelopes, policy, cancellationToken).AsTask();
+                sendsStarted = SendManyAfterAsync(order.LastSendStarted, appended, channel, excludedConnectionIds);
+                order.LastSendStarted = sendsStarted;
+            }
+
+            var sending = await sendsStarted.ConfigureAwait(false);
+            await sending.ConfigureAwait(false);
+        }
+        finally
+        {
+            ExitOrder(channel.Value, order);
+        }
+    }
+
+    private async Task<Task> SendManyAfterAsync(Task previousSendStarted, Task<IReadOnlyList<ChannelEvent>> appended, ChannelName channel, IReadOnlyList<string?> excludedConnectionIds)
+    {
+        var stored = await appended.ConfigureAwait(false);
+        try
+        {
+            await previousSendStarted.ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // The previous publish failed and reported it to its own caller; this one goes on.
+        }
+
+        var sends = new Task[stored.Count];
+        for (var i = 0; i < sends.Length; i++)
+        {
+            sends[i] = FanOutAsync(channel, stored[i], excludedConnectionIds[i], CancellationToken.None);
+        }
+
+        return Task.WhenAll(sends);
+    }
+
     /// <summary>The channel's order, kept only while publishes to it are in flight.</summary>
     private ChannelOrder EnterOrder(string channel)
     {

@@ -93,6 +93,26 @@ public abstract class ChannelEventStoreSpecification(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task AppendMany_AssignsContiguousOffsetsInOrder_AndSkipsIdsAlreadyAppended()
+    {
+        await Store.AppendAsync(Chat, NewEvent(Chat, 1), Roomy, default).DefaultTimeout();
+        await Store.AppendAsync(Chat, WithId(NewEvent(Chat, 2), "evt-2"), Roomy, default).DefaultTimeout();
+
+        var appended = await Store.AppendManyAsync(
+            Chat,
+            [WithId(NewEvent(Chat, 2), "evt-2"), WithId(NewEvent(Chat, 3), "evt-3"), NewEvent(Chat, 4), WithId(NewEvent(Chat, 3), "evt-3")],
+            Roomy,
+            default).DefaultTimeout();
+        var read = await ReadAsync(Chat, new HistoryQuery { Limit = 10 });
+
+        Assert.Equal([2L, 3, 4, 3], Offsets(appended));
+        Assert.Single(appended.Select(e => e.Epoch).Distinct());
+        Assert.Equal([1L, 2, 3, 4], Offsets(read.Events));
+        Assert.Equal([null, "evt-2", "evt-3", null], read.Events.Select(e => e.Id));
+        Assert.Equal(Json(ChannelEventPosition.WithPosition(NewEvent(Chat, 4), 4, appended[2].Epoch)), Json(read.Events[3]));
+    }
+
+    [Fact]
     public async Task Append_IdOlderThanTheRememberedOnes_IsAppendedAgain()
     {
         var policy = new HistoryPolicy(10, Roomy.Ttl);

@@ -16,6 +16,9 @@ internal sealed partial class ChannelQueueWorker(
     TimeProvider timeProvider,
     ILogger<ChannelQueueWorker> logger) : BackgroundService
 {
+    // The most events of one channel published together (one history append).
+    private const int MaxBatch = 100;
+
     private readonly int _maxInFlight = options.Value.MaxInFlight;
     private readonly Dictionary<string, Lane> _lanes = new(StringComparer.Ordinal);
     private readonly HashSet<Task> _removals = [];
@@ -87,12 +90,12 @@ internal sealed partial class ChannelQueueWorker(
         }
     }
 
-    private void Removed(Task removal)
+    private void Removed(Task removal, int count)
     {
         lock (_lanes)
         {
             _removals.Remove(removal);
-            _inFlight--;
+            _inFlight -= count;
             _roomFreed?.TrySetResult();
             _roomFreed = null;
         }
@@ -121,21 +124,27 @@ internal sealed partial class ChannelQueueWorker(
         await Task.Yield();
         while (!stoppingToken.IsCancellationRequested)
         {
-            QueuedChannelEvent next;
+            // Everything the channel has waiting goes out together: one history append, sends in order.
+            QueuedChannelEvent[] next;
             lock (_lanes)
             {
-                next = lane.Events.Peek();
+                next = [.. lane.Events.Take(MaxBatch)];
             }
 
             var removal = await dispatcher.DeliverAsync(next, stoppingToken).ConfigureAwait(false);
             lock (_lanes)
             {
-                lane.Events.Dequeue();
+                for (var i = 0; i < next.Length; i++)
+                {
+                    lane.Events.Dequeue();
+                }
+
                 _removals.Add(removal);
             }
 
-            // The event counts as held until the store removed it; the channel's next event need not wait for that.
-            _ = removal.ContinueWith(Removed, TaskScheduler.Default);
+            // The events count as held until the store removed them; the channel's next events need not wait for that.
+            var count = next.Length;
+            _ = removal.ContinueWith(done => Removed(done, count), TaskScheduler.Default);
             lock (_lanes)
             {
                 if (lane.Events.Count == 0)

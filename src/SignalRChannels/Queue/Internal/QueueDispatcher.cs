@@ -52,10 +52,11 @@ internal sealed partial class QueueDispatcher
     }
 
     /// <summary>
-    /// Publishes the event, or dead-letters it when that keeps failing; returns the removal of the event from the queue
-    /// (started, not awaited, so the channel's next event need not wait for it). Returns early only when the node stops.
+    /// Publishes a channel's events (oldest first, one history append for them all), or, when that keeps failing,
+    /// each on its own, dead-letting what still fails; returns their removal from the queue (started, not awaited, so
+    /// the channel's next events need not wait for it). Returns early only when the node stops.
     /// </summary>
-    public async Task<Task> DeliverAsync(QueuedChannelEvent queued, CancellationToken stopping)
+    public async Task<Task> DeliverAsync(IReadOnlyList<QueuedChannelEvent> batch, CancellationToken stopping)
     {
         var attempts = new StrongBox<int>();
         try
@@ -64,30 +65,57 @@ internal sealed partial class QueueDispatcher
                 async (state, token) =>
                 {
                     state.Attempts.Value++;
-                    await state.Dispatcher.PublishAsync(state.Queued, token).ConfigureAwait(false);
+                    await state.Dispatcher.PublishAsync(state.Batch, token).ConfigureAwait(false);
                 },
-                (Dispatcher: this, Queued: queued, Attempts: attempts),
+                (Dispatcher: this, Batch: batch, Attempts: attempts),
                 stopping).ConfigureAwait(false);
         }
         catch (Exception ex) when (!stopping.IsCancellationRequested)
         {
-            await DeadLetterAsync(queued, ex, attempts.Value, stopping).ConfigureAwait(false);
-            return Task.CompletedTask;
+            if (batch.Count == 1)
+            {
+                await DeadLetterAsync(batch[0], ex, attempts.Value, stopping).ConfigureAwait(false);
+                return Task.CompletedTask;
+            }
+
+            // Find the event that fails: each on its own, with its own retries (an append is idempotent by id).
+            var removals = new List<Task>(batch.Count);
+            foreach (var queued in batch)
+            {
+                removals.Add(await DeliverAsync([queued], stopping).ConfigureAwait(false));
+            }
+
+            return Task.WhenAll(removals);
         }
 
-        _metrics.Delivered(queued.EnqueuedAt);
-        return _storeRetry.ExecuteAsync(static (s, token) => s.Store.AcknowledgeAsync(s.Queued, token), (Store: _store, Queued: queued), stopping).AsTask();
+        var acknowledgements = new Task[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            _metrics.Delivered(batch[i].EnqueuedAt);
+            acknowledgements[i] = _storeRetry.ExecuteAsync(
+                static (s, token) => s.Store.AcknowledgeAsync(s.Queued, token), (Store: _store, Queued: batch[i]), stopping).AsTask();
+        }
+
+        return Task.WhenAll(acknowledgements);
     }
 
-    private Task PublishAsync(QueuedChannelEvent queued, CancellationToken cancellationToken)
+    private Task PublishAsync(IReadOnlyList<QueuedChannelEvent> batch, CancellationToken cancellationToken)
     {
-        if (!ChannelName.TryParse(queued.Channel, _channelsOptions.MaxChannelNameLength, out var channel, out var error))
+        if (!ChannelName.TryParse(batch[0].Channel, _channelsOptions.MaxChannelNameLength, out var channel, out var error))
         {
             throw new ChannelException(ChannelErrorCodes.InvalidChannel, error);
         }
 
-        return _pipeline.PublishAsync(
-            channel, queued.Event, queued.Data, from: null, queued.ToOthers, cancellationToken, eventId: queued.Id, acceptedAt: queued.EnqueuedAt);
+        var envelopes = new ChannelEvent[batch.Count];
+        var excluded = new string?[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var queued = batch[i];
+            envelopes[i] = new ChannelEvent { Channel = channel.Value, Event = queued.Event, Data = queued.Data, Timestamp = queued.EnqueuedAt, Id = queued.Id };
+            excluded[i] = queued.ToOthers;
+        }
+
+        return _pipeline.PublishManyAsync(channel, envelopes, excluded, cancellationToken);
     }
 
     private async Task DeadLetterAsync(QueuedChannelEvent queued, Exception failure, int attempts, CancellationToken stopping)
