@@ -24,6 +24,7 @@ internal sealed partial class RedisQueuePartitions : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private Task? _loop;
     private long _lastRenewed;
+    private int _disposed;
     private ChannelQueueStatistics _statistics;
 
     public RedisQueuePartitions(RedisConnection redis, string prefix, QueuedBroadcastingOptions options, TimeProvider timeProvider, ILogger logger)
@@ -92,6 +93,11 @@ internal sealed partial class RedisQueuePartitions : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         if (_loop is { } loop)
         {
