@@ -41,4 +41,7 @@ public sealed class ChannelEvent<T>
 
     /// <summary>For client events (whispers): the sender's member or user id, stamped by the server.</summary>
     public string? From { get; }
+
+    /// <summary>For queued events: the event's id, the one <c>IChannelQueue.EnqueueAsync</c> returned; otherwise <see langword="null"/>.</summary>
+    public string? Id { get; init; }
 }

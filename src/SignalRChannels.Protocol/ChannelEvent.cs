@@ -57,6 +57,16 @@ public sealed class ChannelEvent
     [JsonPropertyName("timestamp")]
     public long Timestamp { get; init; }
 
+    /// <summary>
+    /// The event's id, unique per event; present on queued events only (see <c>IChannelQueue</c>). A queue worker
+    /// that retries a send sends the same id again, and clients drop the repeat (by offset on history-enabled channels,
+    /// by this id on others).
+    /// </summary>
+    [Key("id")]
+    [JsonPropertyName("id")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Id { get; init; }
+
     /// <summary>For client events (whispers): the sender's member or user id, stamped by the server.</summary>
     [Key("from")]
     [JsonPropertyName("from")]

@@ -52,6 +52,8 @@ public static class ChannelsRedisServerBuilderExtensions
 
         services.Replace(ServiceDescriptor.Singleton<IChannelCommandBus, RedisChannelCommandBus>());
         services.Replace(ServiceDescriptor.Singleton<IChannelEventStore, RedisChannelEventStore>());
+        // Used when queued broadcasting is added (AddQueuedBroadcasting), before or after this call.
+        services.Replace(ServiceDescriptor.Singleton<IChannelQueueStore, RedisChannelQueueStore>());
         services.Replace(ServiceDescriptor.Singleton<IPresenceStore>(provider => new RedisPresenceStore(
             provider.GetRequiredService<RedisConnection>(),
             provider.GetRequiredService<IOptions<PresenceOptions>>().Value,

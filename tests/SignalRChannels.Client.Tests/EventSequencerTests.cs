@@ -33,6 +33,26 @@ public sealed partial class EventSequencerTests
     }
 
     [Fact]
+    public void Push_RepeatedEventIdWithoutOffset_IsDroppedWhileRemembered()
+    {
+        var sequencer = Started();
+        var delivered = new List<string?>();
+        _sink.OnDeliver = e => delivered.Add(e.Id);
+
+        sequencer.Push(Queued("a"));
+        sequencer.Push(Queued("b"));
+        sequencer.Push(Queued("a"));
+        for (var i = 0; i < 1000; i++)
+        {
+            sequencer.Push(Queued($"x{i}"));
+        }
+
+        sequencer.Push(Queued("a"));
+
+        Assert.Equal(["a", "b", "a"], delivered.Where(id => !id!.StartsWith('x')));
+    }
+
+    [Fact]
     public void Push_OutOfOrderWithinWindow_IsReorderedWithoutHistory()
     {
         var sequencer = Started();
@@ -175,6 +195,9 @@ public sealed partial class EventSequencerTests
         }
     }
 
+    private static ChannelEvent Queued(string id) =>
+        new() { Channel = "c", Event = "queued", Data = JsonSerializer.SerializeToElement(id), Id = id };
+
     private static ChannelEvent Event(long offset, string epoch = "e1") =>
         new() { Channel = "c", Event = "tick", Data = JsonSerializer.SerializeToElement(offset), Offset = offset, Epoch = epoch };
 
@@ -192,7 +215,13 @@ public sealed partial class EventSequencerTests
 
         public bool CanFetch => true;
 
-        public void Deliver(ChannelEvent @event) => Delivered.Add(@event.Offset);
+        public Action<ChannelEvent>? OnDeliver { get; set; }
+
+        public void Deliver(ChannelEvent @event)
+        {
+            Delivered.Add(@event.Offset);
+            OnDeliver?.Invoke(@event);
+        }
 
         public void Gap(GapDetectedEventArgs gap) => Gaps.Add(gap);
 

@@ -26,6 +26,9 @@ internal static class LoadWire
     public const string HistoryChannelPrefix = "hist.";
     public const string PlainChannelPrefix = "load.";
 
+    /// <summary>History channels whose events the load server publishes through the queue (<c>IChannelQueue</c>).</summary>
+    public const string QueuedChannelPrefix = HistoryChannelPrefix + "q";
+
     /// <summary>
     /// A channel given to a light client as <c>name|event,event</c> is subscribed with that event filter
     /// (<c>Subscribe(name, { events: [...] })</c>).

@@ -15,6 +15,9 @@
 //       [--max-connections 100]                       the per-node connection limit (HTTP 429 past it)
 //       [--graceful-drain true]                       hand presence over and refuse new connections (503) on shutdown
 //       [--node-name a]                               what GET /node and the hub's Node() answer (default: the pid)
+//       [--queue true [--queue-lease-ms 3000]]        queued broadcasting (IChannelQueue; in Redis with --redis) and
+//                                                     POST /queue-many; queue.* channels keep 100,000 events of history
+//       [--max-recovered-events 300]                  ChannelsOptions.MaxRecoveredEvents
 //
 // Kestrel prints "Now listening on: http://127.0.0.1:<port>" once it is bound; the tests wait for that line.
 using System.Security.Claims;
@@ -61,6 +64,12 @@ var channels = builder.Services.AddSignalR()
                 : null);
         // Covers history.x, private-history.x and presence-history.x.
         channels.History("history.*", size: 1000, ttl: TimeSpan.FromMinutes(10));
+        channels.History("queue.*", size: 100_000, ttl: TimeSpan.FromMinutes(10));
+        if (builder.Configuration.GetValue<int?>("max-recovered-events") is { } maxRecovered)
+        {
+            channels.Configure(o => o.MaxRecoveredEvents = maxRecovered);
+        }
+
         channels.Private("history.{id}", (ClaimsPrincipal user) => user.Identity?.IsAuthenticated == true);
         if (builder.Configuration.GetValue<bool>("pusher"))
         {
@@ -101,6 +110,17 @@ if (builder.Configuration["redis"] is { Length: > 0 } redis)
             // Redis over TLS with a private CA: trust that CA for this connection only, never any certificate.
             o.ConfigurationOptions = ConfigurationOptions.Parse(redis);
             o.ConfigurationOptions.TrustIssuer(redisCa);
+        }
+    });
+}
+
+if (builder.Configuration.GetValue<bool>("queue"))
+{
+    channels.AddQueuedBroadcasting(o =>
+    {
+        if (builder.Configuration.GetValue<int?>("queue-lease-ms") is { } lease)
+        {
+            o.LeaseTime = TimeSpan.FromMilliseconds(lease);
         }
     });
 }
@@ -182,6 +202,28 @@ app.MapPost("/publish-many/{channel}/{eventName}/{count:int}", async (
     {
         return Results.BadRequest(new { code = ex.Code, detail = ex.Detail });
     }
+});
+
+// Queues `count` events with data { node, i } (i = start, start + 1, …) one after the other, stopping at the first refusal:
+// answers which were accepted and, if one was refused, which and why (an `unavailable` one may still have been stored).
+app.MapPost("/queue-many/{channel}/{eventName}/{count:int}", async (
+    string channel, string eventName, int count, int? start, string? node, HttpContext http, IChannelQueue queue) =>
+{
+    var accepted = new List<int>();
+    for (var i = start ?? 1; i < (start ?? 1) + count; i++)
+    {
+        try
+        {
+            await queue.EnqueueAsync(channel, eventName, new { node, i }, cancellationToken: http.RequestAborted);
+            accepted.Add(i);
+        }
+        catch (ChannelException ex)
+        {
+            return Results.Ok(new { accepted, refused = i, code = ex.Code });
+        }
+    }
+
+    return Results.Ok(new { accepted, refused = (int?)null, code = (string?)null });
 });
 
 // Which node answered (through a load balancer).

@@ -1,4 +1,5 @@
 import { normalizeEvent, normalizePosition, type ChannelEvent, type HistoryResult, type StreamPosition, type SubscribeResult } from "./protocol.js";
+import { RecentIds } from "./RecentIds.js";
 import type { GapInfo, GapReason } from "./typing.js";
 
 /** What a sequencer needs from its channel. */
@@ -19,7 +20,8 @@ function previousOf(event: ChannelEvent): number {
 /**
  * Turns the events of one channel as they arrive (duplicated, out of order, across reconnects) into
  * the events the app sees: each offset once, in order, and every hole either filled from history or
- * reported as a gap. Events without an offset pass straight through.
+ * reported as a gap. Events without an offset pass straight through, except a repeat of an event id
+ * (a queued event sent twice).
  */
 export class EventSequencer {
   private position: StreamPosition | null = null;
@@ -29,6 +31,7 @@ export class EventSequencer {
   private readonly retiredEpochs = new Set<string>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private filling = false;
+  private readonly recentIds = new RecentIds();
   // Bumped whenever a history fill in flight must be ignored (resubscription, epoch switch, dispose).
   private generation = 0;
 
@@ -95,7 +98,9 @@ export class EventSequencer {
       return;
     }
     if (event.offset === undefined) {
-      this.sink.deliver(event);
+      if (event.id === undefined || this.recentIds.add(event.id)) {
+        this.sink.deliver(event);
+      }
       return;
     }
     const epoch = event.epoch ?? this.position?.epoch ?? "";

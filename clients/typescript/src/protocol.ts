@@ -24,6 +24,8 @@ export interface ChannelEvent<TData = unknown, TName extends string = string> {
   readonly timestamp: number;
   /** Server-stamped sender (member or user id) of a whisper. */
   readonly from?: string;
+  /** Queued events only: the event's id; a repeat of it is dropped (protocol: "Event ids"). */
+  readonly id?: string;
 }
 
 /** A presence member: a user, identified by the id the server's presence callback returned. */
@@ -131,5 +133,6 @@ export function normalizeEvent(raw: ChannelEvent): ChannelEvent {
     ...(typeof raw.epoch === "string" && { epoch: raw.epoch }),
     ...(prevOffset !== undefined && { prevOffset }),
     ...(typeof raw.from === "string" && { from: raw.from }),
+    ...(typeof raw.id === "string" && { id: raw.id }),
   };
 }

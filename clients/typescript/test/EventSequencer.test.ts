@@ -64,6 +64,21 @@ describe("EventSequencer", () => {
     expect(recorder.offsets).toEqual([6, 7]);
   });
 
+  it("drops a repeated event id on channels without history, within the remembered window", () => {
+    const sequencer = subscribedAt(recorder, 0);
+    const queued = (id: string) => ({ channel, event: "queued", data: { id }, timestamp: 1, id });
+
+    sequencer.push(queued("a"));
+    sequencer.push(queued("b"));
+    sequencer.push(queued("a"));
+    for (let i = 0; i < 1000; i++) {
+      sequencer.push(queued(`x${i}`));
+    }
+    sequencer.push(queued("a"));
+
+    expect(recorder.delivered.map((e) => e.id).filter((id) => !id?.startsWith("x"))).toEqual(["a", "b", "a"]);
+  });
+
   it("passes events without an offset straight through", () => {
     const sequencer = subscribedAt(recorder, 0);
 

@@ -29,6 +29,9 @@ internal static class ChannelEventReader
             data,
             position,
             DateTimeOffset.FromUnixTimeMilliseconds(@event.Timestamp),
-            @event.From);
+            @event.From)
+        {
+            Id = @event.Id,
+        };
     }
 }

@@ -3,8 +3,8 @@ namespace SignalRChannels.Client.Internal;
 /// <summary>
 /// Turns the events of one channel as they arrive (duplicated, out of order, across reconnects) into the events the
 /// app sees: each offset once, in order, and every hole either filled from history after a short reorder window or
-/// reported as a gap. Events without an offset pass straight through. Thread-safe: one lock guards the state, and the
-/// sink is called under it. This class holds back events during (re)subscriptions and fills holes from history after the
+/// reported as a gap. Events without an offset pass straight through, except a repeat of an event id (a queued event sent
+/// twice). Thread-safe: one lock guards the state, and the sink is called under it. This class holds back events during (re)subscriptions and fills holes from history after the
 /// reorder window; the <see cref="OrderedEventBuffer"/> keeps the order.
 /// </summary>
 internal sealed class EventSequencer : IDisposable
@@ -18,6 +18,7 @@ internal sealed class EventSequencer : IDisposable
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan _reorderWindow;
     private readonly int _maxAhead;
+    private readonly RecentEventIds _recentIds = new();
     private List<ChannelEvent> _held = [];
     private bool _holding = true;
     private bool _filling;
@@ -120,7 +121,12 @@ internal sealed class EventSequencer : IDisposable
 
         if (@event.Offset is not { } offset)
         {
-            _sink.Deliver(@event);
+            // A queued event sent twice (a worker's retry, a takeover after a crash) carries the same id.
+            if (@event.Id is not { } id || _recentIds.Add(id))
+            {
+                _sink.Deliver(@event);
+            }
+
             return;
         }
 

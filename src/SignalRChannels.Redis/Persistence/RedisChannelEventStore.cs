@@ -10,7 +10,8 @@ namespace SignalRChannels.Redis.Internal;
 /// assigns offsets, trims, expires and reads atomically. Each channel has four keys (<see cref="RedisKeys.History"/>):
 /// the stream, whose entry IDs are the offsets, the newest offset, the epoch, and the newest offset of each event name
 /// (which gives filtered subscriptions their <c>prevOffset</c>). All four expire together, and when they are gone (TTL,
-/// flush, restart without persistence) the next call creates a new epoch.
+/// flush, restart without persistence) the next call creates a new epoch. A fifth
+/// (<see cref="RedisKeys.HistoryIds"/>) makes the append of an event with an id idempotent.
 /// </summary>
 internal sealed class RedisChannelEventStore(RedisConnection redis, IOptions<ChannelsRedisOptions> options) : IChannelEventStore
 {
@@ -23,23 +24,8 @@ internal sealed class RedisChannelEventStore(RedisConnection redis, IOptions<Cha
 
     private readonly string _prefix = options.Value.Prefix;
 
-    public async ValueTask<ChannelEvent> AppendAsync(ChannelName channel, ChannelEvent channelEvent, HistoryPolicy policy, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(channelEvent);
-        ArgumentNullException.ThrowIfNull(policy);
-        cancellationToken.ThrowIfCancellationRequested();
-
-        // The position lives in the entry ID and the epoch key, not in the stored JSON.
-        var stored = channelEvent.Offset is null && channelEvent.Epoch is null ? channelEvent : channelEvent.WithPosition(null, null);
-        var result = await EvaluateAsync(
-            RedisHistoryScripts.Append,
-            channel,
-            policy.Size,
-            (long)Math.Ceiling(policy.Ttl.TotalMilliseconds),
-            JsonSerializer.SerializeToUtf8Bytes(stored),
-            channelEvent.Event).ConfigureAwait(false);
-        return channelEvent.WithPosition((long)result[1], (string)result[0]!);
-    }
+    public async ValueTask<ChannelEvent> AppendAsync(ChannelName channel, ChannelEvent channelEvent, HistoryPolicy policy, CancellationToken cancellationToken) =>
+        (await AppendAsync(channel, channelEvent, policy, [], cancellationToken).ConfigureAwait(false)).Event;
 
     public async ValueTask<(ChannelEvent Event, long[] PreviousOffsets)> AppendAsync(
         ChannelName channel, ChannelEvent channelEvent, HistoryPolicy policy, IReadOnlyList<string> names, CancellationToken cancellationToken)
@@ -49,15 +35,18 @@ internal sealed class RedisChannelEventStore(RedisConnection redis, IOptions<Cha
         ArgumentNullException.ThrowIfNull(names);
         cancellationToken.ThrowIfCancellationRequested();
 
+        // The position lives in the entry ID and the epoch key, not in the stored JSON.
         var stored = channelEvent.Offset is null && channelEvent.Epoch is null ? channelEvent : channelEvent.WithPosition(null, null);
-        var arguments = new RedisValue[4 + names.Count];
+        var arguments = new RedisValue[6 + names.Count];
         arguments[0] = policy.Size;
         arguments[1] = (long)Math.Ceiling(policy.Ttl.TotalMilliseconds);
         arguments[2] = JsonSerializer.SerializeToUtf8Bytes(stored);
         arguments[3] = channelEvent.Event;
+        arguments[4] = channelEvent.Id ?? string.Empty;
+        arguments[5] = ChannelEventIds.Remembered;
         for (var i = 0; i < names.Count; i++)
         {
-            arguments[4 + i] = names[i];
+            arguments[6 + i] = names[i];
         }
 
         var result = await EvaluateAsync(RedisHistoryScripts.Append, channel, arguments).ConfigureAwait(false);
@@ -68,6 +57,35 @@ internal sealed class RedisChannelEventStore(RedisConnection redis, IOptions<Cha
         }
 
         return (channelEvent.WithPosition((long)result[1], (string)result[0]!), previous);
+    }
+
+    public async ValueTask<IReadOnlyList<ChannelEvent>> AppendManyAsync(
+        ChannelName channel, IReadOnlyList<ChannelEvent> channelEvents, HistoryPolicy policy, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(channelEvents);
+        ArgumentNullException.ThrowIfNull(policy);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (channelEvents.Count == 0)
+        {
+            return [];
+        }
+
+        var arguments = new RedisValue[3 + (3 * channelEvents.Count)];
+        arguments[0] = policy.Size;
+        arguments[1] = (long)Math.Ceiling(policy.Ttl.TotalMilliseconds);
+        arguments[2] = ChannelEventIds.Remembered;
+        for (var i = 0; i < channelEvents.Count; i++)
+        {
+            var channelEvent = channelEvents[i];
+            var stored = channelEvent.Offset is null && channelEvent.Epoch is null ? channelEvent : channelEvent.WithPosition(null, null);
+            arguments[3 + (3 * i)] = JsonSerializer.SerializeToUtf8Bytes(stored);
+            arguments[4 + (3 * i)] = channelEvent.Id ?? string.Empty;
+            arguments[5 + (3 * i)] = channelEvent.Event;
+        }
+
+        var result = await EvaluateAsync(RedisHistoryScripts.AppendMany, channel, arguments).ConfigureAwait(false);
+        var epoch = (string)result[0]!;
+        return [.. channelEvents.Select((e, i) => e.WithPosition((long)result[i + 1], epoch))];
     }
 
     public async ValueTask<HistoryPage> ReadAsync(ChannelName channel, HistoryQuery query, CancellationToken cancellationToken)
@@ -121,7 +139,8 @@ internal sealed class RedisChannelEventStore(RedisConnection redis, IOptions<Cha
         values[1] = s_emptyStreamTtlMs;
         arguments.CopyTo(values, 2);
         var database = await redis.GetDatabaseAsync().ConfigureAwait(false);
-        var result = await database.ScriptEvaluateAsync(script, RedisKeys.History(_prefix, channel), values).ConfigureAwait(false);
+        RedisKey[] keys = [.. RedisKeys.History(_prefix, channel), RedisKeys.HistoryIds(_prefix, channel)];
+        var result = await database.ScriptEvaluateAsync(script, keys, values).ConfigureAwait(false);
         return (RedisResult[])result!;
     }
 

@@ -3,7 +3,9 @@ namespace SignalRChannels.Redis.Internal;
 /// <summary>
 /// The Lua scripts of <see cref="RedisChannelEventStore"/>. Each runs atomically, so offsets stay contiguous and a
 /// read sees a consistent stream however many nodes append at once. KEYS are <see cref="RedisKeys.History"/>:
-/// stream, offset, epoch, and a hash of the newest offset of each event name (for filtered subscriptions). Entry IDs are <c>{offset}-0</c>; each entry has one field, <c>d</c>, the event as JSON.
+/// stream, offset, epoch, a hash of the newest offset of each event name (for filtered subscriptions), then
+/// <see cref="RedisKeys.HistoryIds"/> (the ids of recent events, for idempotent appends). Entry IDs are <c>{offset}-0</c>;
+/// each entry has one field, <c>d</c>, the event as JSON.
 /// </summary>
 internal static class RedisHistoryScripts
 {
@@ -14,7 +16,7 @@ internal static class RedisHistoryScripts
         local epoch = redis.call('GET', KEYS[3])
         local top = tonumber(redis.call('GET', KEYS[2]) or '0')
         if not epoch or (top == 0 and redis.call('EXISTS', KEYS[1]) == 1) then
-          redis.call('DEL', KEYS[1], KEYS[2], KEYS[4])
+          redis.call('DEL', KEYS[1], KEYS[2], KEYS[4], KEYS[5])
           epoch = ARGV[1]
           redis.call('SET', KEYS[3], epoch, 'PX', ARGV[2])
           top = 0
@@ -32,16 +34,29 @@ internal static class RedisHistoryScripts
         """;
 
     /// <summary>
-    /// ARGV[3]: size; ARGV[4]: TTL in ms; ARGV[5]: the event; ARGV[6]: its name; ARGV[7…]: names whose newest earlier
-    /// offset to report. Returns {epoch, offset, previous offset of each ARGV[7…] name (0 when none)}.
+    /// ARGV[3]: size; ARGV[4]: TTL in ms; ARGV[5]: the event; ARGV[6]: its name; ARGV[7]: its id, or empty for none;
+    /// ARGV[8]: how many recent ids to remember; ARGV[9…]: names whose newest earlier offset to report. Returns
+    /// {epoch, offset, previous offset of each ARGV[9…] name (0 when none)}. An event whose id is among the stream's
+    /// recent ids is not appended again: its first offset is returned (a queue worker retrying after a failed send or a
+    /// crash mid-send), with that offset minus one for each name (no event lies between).
     /// </summary>
     public const string Append = Prelude + """
+        if ARGV[7] ~= '' then
+          local seen = redis.call('ZSCORE', KEYS[5], ARGV[7])
+          if seen then
+            local repeated = {epoch, tonumber(seen)}
+            for i = 9, #ARGV do
+              repeated[#repeated + 1] = tonumber(seen) - 1
+            end
+            return repeated
+          end
+        end
         local offset = top + 1
         -- XADD before moving the offset: if it fails, no offset has been handed out without an entry.
         redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[3], string.format('%d-0', offset), 'd', ARGV[5])
         redis.call('SET', KEYS[2], string.format('%d', offset), 'PX', ARGV[4])
         local result = {epoch, offset}
-        for i = 7, #ARGV do
+        for i = 9, #ARGV do
           result[#result + 1] = tonumber(redis.call('HGET', KEYS[4], ARGV[i]) or '0')
         end
         -- Kept on every append, not only while filters exist: a filter that starts later still learns the truth.
@@ -49,6 +64,51 @@ internal static class RedisHistoryScripts
         redis.call('PEXPIRE', KEYS[1], ARGV[4])
         redis.call('PEXPIRE', KEYS[3], ARGV[4])
         redis.call('PEXPIRE', KEYS[4], ARGV[4])
+        if ARGV[7] ~= '' then
+          redis.call('ZADD', KEYS[5], offset, ARGV[7])
+          if redis.call('ZCARD', KEYS[5]) > tonumber(ARGV[8]) then
+            redis.call('ZPOPMIN', KEYS[5])
+          end
+          redis.call('PEXPIRE', KEYS[5], ARGV[4])
+        end
+        return result
+        """;
+
+    /// <summary>
+    /// ARGV[3]: size; ARGV[4]: TTL in ms; ARGV[5]: how many recent ids to remember; then triples from ARGV[6]: an event,
+    /// its id (or empty) and its name. Appends each as <see cref="Append"/> does, in order. Returns {epoch, offset, offset, …}.
+    /// </summary>
+    public const string AppendMany = Prelude + """
+        local result = {epoch}
+        local offset = top
+        for i = 6, #ARGV, 3 do
+          local id = ARGV[i + 1]
+          local seen = false
+          if id ~= '' then
+            seen = redis.call('ZSCORE', KEYS[5], id)
+          end
+          if seen then
+            result[#result + 1] = tonumber(seen)
+          else
+            offset = offset + 1
+            redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[3], string.format('%d-0', offset), 'd', ARGV[i])
+            redis.call('SET', KEYS[2], string.format('%d', offset), 'PX', ARGV[4])
+            redis.call('HSET', KEYS[4], ARGV[i + 2], offset)
+            if id ~= '' then
+              redis.call('ZADD', KEYS[5], offset, id)
+              if redis.call('ZCARD', KEYS[5]) > tonumber(ARGV[5]) then
+                redis.call('ZPOPMIN', KEYS[5])
+              end
+              redis.call('PEXPIRE', KEYS[5], ARGV[4])
+            end
+            result[#result + 1] = offset
+          end
+        end
+        if offset > top then
+          redis.call('PEXPIRE', KEYS[1], ARGV[4])
+          redis.call('PEXPIRE', KEYS[3], ARGV[4])
+          redis.call('PEXPIRE', KEYS[4], ARGV[4])
+        end
         return result
         """;
 

@@ -18,4 +18,11 @@ internal static partial class RedisKeys
         var stem = $"{prefix}:h:{{{channel.Value}}}:";
         return [stem + "s", stem + "o", stem + "e", stem + "n"];
     }
+
+    /// <summary>
+    /// The key beside a channel's history keys that remembers the ids of its latest appended events that carried one
+    /// (a sorted set, id by offset, <c>{prefix}:h:{channel}:i</c>), so a retried append of such an event is not appended
+    /// twice. Set only by appends of events with an id; it expires with the stream.
+    /// </summary>
+    public static RedisKey HistoryIds(string prefix, ChannelName channel) => $"{prefix}:h:{{{channel.Value}}}:i";
 }

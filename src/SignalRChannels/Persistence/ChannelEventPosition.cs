@@ -32,6 +32,7 @@ public static class ChannelEventPosition
         Data = channelEvent.Data,
         Timestamp = channelEvent.Timestamp,
         From = channelEvent.From,
+        Id = channelEvent.Id,
         Offset = offset,
         Epoch = epoch,
         PrevOffset = prevOffset,

@@ -16,6 +16,10 @@ namespace SignalRChannels;
 /// an offset is meaningful only together with its epoch. A lost stream starts over at offset 1.</description></item>
 /// <item><description>A stream keeps its newest <see cref="HistoryPolicy.Size"/> events and expires when no event
 /// is appended for <see cref="HistoryPolicy.Ttl"/> (the policy of the latest append applies).</description></item>
+/// <item><description>An append is idempotent by event id: an event whose <see cref="ChannelEvent.Id"/> equals that of
+/// one of the last <see cref="ChannelEventIds.Remembered"/> events appended to the stream with an id is not appended
+/// again; the call returns that event's position (a queue worker that retries after a failed send or a crash mid-send,
+/// or two workers that both hold the event). Events without an id are always appended.</description></item>
 /// <item><description>Recovery is all or nothing: every missed event in offset order, or none.</description></item>
 /// <item><description>A channel that has no events yet still has a position, offset 0 and an epoch, and that
 /// epoch is the one its first event gets, provided the first event comes within <see cref="StreamEpoch.EmptyStreamTtl"/>
@@ -63,6 +67,29 @@ public interface IChannelEventStore
         var previous = new long[names.Count];
         Array.Fill(previous, appended.Offset!.Value - 1);
         return (appended, previous);
+    }
+
+    /// <summary>
+    /// Appends several events to a channel's stream, in order, each as <see cref="AppendAsync(ChannelName, ChannelEvent, HistoryPolicy, CancellationToken)"/> would (ids included).
+    /// A store that can do it in one step overrides this (the Redis store: one script call); the default appends them
+    /// one after another. The queue worker uses it for a channel's waiting events.
+    /// </summary>
+    /// <param name="channel">The channel.</param>
+    /// <param name="channelEvents">The events, oldest first.</param>
+    /// <param name="policy">The channel's history policy.</param>
+    /// <param name="cancellationToken">Cancels before the append starts.</param>
+    /// <returns>Copies of the events with their positions, in the same order.</returns>
+    async ValueTask<IReadOnlyList<ChannelEvent>> AppendManyAsync(
+        ChannelName channel, IReadOnlyList<ChannelEvent> channelEvents, HistoryPolicy policy, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(channelEvents);
+        var appended = new ChannelEvent[channelEvents.Count];
+        for (var i = 0; i < appended.Length; i++)
+        {
+            appended[i] = await AppendAsync(channel, channelEvents[i], policy, cancellationToken).ConfigureAwait(false);
+        }
+
+        return appended;
     }
 
     /// <summary>

@@ -34,7 +34,9 @@ internal sealed class PublishPipeline(
         string? from,
         string? excludedConnectionId,
         CancellationToken cancellationToken,
-        bool persist = true)
+        bool persist = true,
+        string? eventId = null,
+        long? acceptedAt = null)
     {
         if (middleware.AppliesTo(channel))
         {
@@ -54,8 +56,9 @@ internal sealed class PublishPipeline(
             Channel = channel.Value,
             Event = eventName,
             Data = data,
-            Timestamp = timeProvider.GetUtcNow().ToUnixTimeMilliseconds(),
+            Timestamp = acceptedAt ?? timeProvider.GetUtcNow().ToUnixTimeMilliseconds(),
             From = from,
+            Id = eventId,
         };
 
         var policy = persist ? registry.HistoryFor(channel) : null;
@@ -130,6 +133,75 @@ internal sealed class PublishPipeline(
         }
 
         return FanOutAsync(channel, stored, excludedConnectionId, CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Publishes several events of one channel in order (the queue worker's waiting events): on a history-enabled
+    /// channel without publish middleware or filtered subscribers, one store call appends them all, then their sends
+    /// start in offset order, after the sends of earlier publishes to the channel have started. Otherwise each goes
+    /// the way of <see cref="PublishAsync"/>, one after the other, so middleware and filters apply to queued events as
+    /// to any other. Each envelope keeps its id and timestamp.
+    /// </summary>
+    public async Task PublishManyAsync(ChannelName channel, IReadOnlyList<ChannelEvent> envelopes, IReadOnlyList<string?> excludedConnectionIds, CancellationToken cancellationToken)
+    {
+        var policy = registry.HistoryFor(channel);
+        if (policy is null || middleware.AppliesTo(channel) || !filterInterest.FiltersOf(channel).IsEmpty)
+        {
+            for (var i = 0; i < envelopes.Count; i++)
+            {
+                var envelope = envelopes[i];
+                await PublishAsync(
+                    channel, envelope.Event, envelope.Data, from: null, excludedConnectionIds[i], cancellationToken,
+                    eventId: envelope.Id, acceptedAt: envelope.Timestamp).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        foreach (var _ in envelopes)
+        {
+            metrics.Published(channel, clientEvent: false, persisted: true);
+        }
+
+        var order = EnterOrder(channel.Value);
+        try
+        {
+            Task<Task> sendsStarted;
+            lock (order)
+            {
+                var appended = eventStore.AppendManyAsync(channel, envelopes, policy, cancellationToken).AsTask();
+                sendsStarted = SendManyAfterAsync(order.LastSendStarted, appended, channel, excludedConnectionIds);
+                order.LastSendStarted = sendsStarted;
+            }
+
+            var sending = await sendsStarted.ConfigureAwait(false);
+            await sending.ConfigureAwait(false);
+        }
+        finally
+        {
+            ExitOrder(channel.Value, order);
+        }
+    }
+
+    private async Task<Task> SendManyAfterAsync(Task previousSendStarted, Task<IReadOnlyList<ChannelEvent>> appended, ChannelName channel, IReadOnlyList<string?> excludedConnectionIds)
+    {
+        var stored = await appended.ConfigureAwait(false);
+        try
+        {
+            await previousSendStarted.ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // The previous publish failed and reported it to its own caller; this one goes on.
+        }
+
+        var sends = new Task[stored.Count];
+        for (var i = 0; i < sends.Length; i++)
+        {
+            sends[i] = FanOutAsync(channel, new Appended(stored[i], null, null), excludedConnectionIds[i], CancellationToken.None);
+        }
+
+        return Task.WhenAll(sends);
     }
 
     /// <summary>The channel's order, kept only while publishes to it are in flight.</summary>

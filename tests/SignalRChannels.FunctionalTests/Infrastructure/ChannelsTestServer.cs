@@ -65,6 +65,11 @@ public sealed class ChannelsTestServer : IAsyncDisposable
             });
         }
 
+        if (options.Queue is { } queue)
+        {
+            channels.AddQueuedBroadcasting(queue);
+        }
+
         options.ConfigureBuilder?.Invoke(builder);
         var app = builder.Build();
         options.ConfigureApp?.Invoke(app);

@@ -14,6 +14,9 @@ public sealed class ChannelsTestServerOptions
     /// <summary>The Redis key and channel prefix; nodes with the same prefix form one cluster. Random when null.</summary>
     public string? RedisPrefix { get; init; }
 
+    /// <summary>When set, the server adds queued broadcasting (<c>AddQueuedBroadcasting</c>) with these options.</summary>
+    public Action<QueuedBroadcastingOptions>? Queue { get; init; }
+
     /// <summary>Changes services and configuration before the app is built.</summary>
     public Action<WebApplicationBuilder>? ConfigureBuilder { get; init; }
 

@@ -34,6 +34,9 @@ public sealed class ReceivedEvent
     [Key("from")]
     public string? From { get; set; }
 
+    [Key("id")]
+    public string? Id { get; set; }
+
     /// <summary>The payload as compact JSON, whatever the protocol, for comparisons.</summary>
     public string DataJson() => WireData.ToJson(Data);
 

@@ -39,6 +39,7 @@ internal static class Runner
             ("crossnode", scenarios.CrossNodeAsync),
             ("history", ct => scenarios.HistoryAsync(redis: true, ct)),
             ("history", ct => scenarios.HistoryAsync(redis: false, ct)),
+            ("queued", scenarios.QueuedAsync),
             ("presence", ct => scenarios.PresenceAsync(1, ct)),
             ("presence", ct => scenarios.PresenceAsync(options.Nodes, ct)),
             ("idle", scenarios.IdleAsync),

@@ -11,11 +11,16 @@ internal interface ILoadPublisher
     Task PublishAsync(string channel, LoadData data);
 }
 
-/// <summary>Channels: <see cref="IChannelBroadcaster.PublishAsync"/>, the whole publish pipeline.</summary>
-internal sealed class ChannelsPublisher(IChannelBroadcaster broadcaster) : ILoadPublisher
+/// <summary>
+/// Channels: <see cref="IChannelBroadcaster.PublishAsync"/>, the whole publish pipeline; on
+/// <see cref="LoadWire.QueuedChannelPrefix"/> channels <see cref="IChannelQueue.EnqueueAsync"/> instead.
+/// </summary>
+internal sealed class ChannelsPublisher(IChannelBroadcaster broadcaster, IChannelQueue queue) : ILoadPublisher
 {
     public Task PublishAsync(string channel, LoadData data) =>
-        broadcaster.PublishAsync(channel, LoadWire.EventName, data);
+        channel.StartsWith(LoadWire.QueuedChannelPrefix, StringComparison.Ordinal)
+            ? queue.EnqueueAsync(channel, LoadWire.EventName, data)
+            : broadcaster.PublishAsync(channel, LoadWire.EventName, data);
 }
 
 /// <summary>Plain SignalR: a group send of the same envelope.</summary>

@@ -114,6 +114,7 @@ internal static class LoadServer
             });
         }
 
+        channels.AddQueuedBroadcasting();
         services.AddSingleton<ILoadPublisher, ChannelsPublisher>();
         return channels;
     }

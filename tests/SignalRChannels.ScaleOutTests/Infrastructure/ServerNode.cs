@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net.Http.Json;
 
 namespace SignalRChannels.ScaleOutTests.Infrastructure;
 
@@ -27,6 +28,11 @@ public sealed record ServerNodeOptions
     public int? PresenceHeartbeatMs { get; init; }
 
     public int? PresenceTimeoutMs { get; init; }
+
+    /// <summary>Queued broadcasting (<c>--queue</c>) with this lease time of queue partitions; null: no queue.</summary>
+    public int? QueueLeaseMs { get; init; }
+
+    public int? MaxRecoveredEvents { get; init; }
 }
 
 /// <summary>
@@ -90,6 +96,12 @@ public sealed class ServerNode : IAsyncDisposable
         AddNumber(args, "--max-connections", options.MaxConnections);
         AddNumber(args, "--presence-heartbeat-ms", options.PresenceHeartbeatMs);
         AddNumber(args, "--presence-timeout-ms", options.PresenceTimeoutMs);
+        AddNumber(args, "--max-recovered-events", options.MaxRecoveredEvents);
+        if (options.QueueLeaseMs is { } lease)
+        {
+            args.AddRange(["--queue", "true"]);
+            AddNumber(args, "--queue-lease-ms", lease);
+        }
 
         var process = ChildProcess.Start($"node {name}", "dotnet", args, Path.GetDirectoryName(dll));
         try
@@ -123,6 +135,19 @@ public sealed class ServerNode : IAsyncDisposable
             new Uri(BaseAddress, $"/publish-many/{Uri.EscapeDataString(channel)}/{Uri.EscapeDataString(eventName)}/{count}?start={start}"),
             content: null);
         response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>
+    /// Queues events <c>{ node, i }</c> through the node's HTTP API (<c>POST /queue-many</c>), stopping at the first one
+    /// refused. Throws when the node does not answer.
+    /// </summary>
+    public async Task<QueueManyResult> QueueManyAsync(HttpClient http, string channel, string eventName, int count, int start, string node)
+    {
+        using var response = await http.PostAsync(
+            new Uri(BaseAddress, $"/queue-many/{Uri.EscapeDataString(channel)}/{Uri.EscapeDataString(eventName)}/{count}?start={start}&node={node}"),
+            content: null);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<QueueManyResult>())!;
     }
 
     public ValueTask DisposeAsync() => _process.DisposeAsync();

@@ -50,7 +50,14 @@ internal sealed class InMemoryChannelEventStore : IChannelEventStore
         try
         {
             var previous = names.Count == 0 ? [] : stream.PreviousOffsets(names);
+            var topBefore = stream.Top;
             var appended = stream.Append(channelEvent, data, policy);
+            if (appended.Offset <= topBefore)
+            {
+                // A repeat (its id was seen): it keeps its first offset, and nothing lies just before it.
+                Array.Fill(previous, appended.Offset!.Value - 1);
+            }
+
             stream.Touch(_timeProvider.GetTimestamp(), policy.Ttl);
             return (appended, previous);
         }
@@ -188,6 +195,8 @@ internal sealed class InMemoryChannelEventStore : IChannelEventStore
         // Event with offset o sits at _ring[o % _ring.Length]; the ring grows by doubling up to the policy's size.
         private ChannelEvent[] _ring = [];
         private int _count;
+        private readonly Dictionary<string, long> _ids = new(StringComparer.Ordinal);
+        private readonly Queue<string> _idOrder = new();
 
         public string? Epoch { get; private set; }
 
@@ -211,6 +220,8 @@ internal sealed class InMemoryChannelEventStore : IChannelEventStore
             Top = 0;
             _ring = [];
             _count = 0;
+            _ids.Clear();
+            _idOrder.Clear();
         }
 
         public void Touch(long now, TimeSpan ttl)
@@ -221,6 +232,12 @@ internal sealed class InMemoryChannelEventStore : IChannelEventStore
 
         public ChannelEvent Append(ChannelEvent channelEvent, JsonElement data, HistoryPolicy policy)
         {
+            // A retried append of a recent event that carried an id (a queue worker's retry) is not appended twice.
+            if (channelEvent.Id is { } id && _ids.TryGetValue(id, out var seen))
+            {
+                return channelEvent.WithPosition(seen, Epoch);
+            }
+
             var capacity = _ring.Length > policy.Size ? policy.Size
                 : _count == _ring.Length && _ring.Length < policy.Size ? Math.Min(policy.Size, Math.Max(InitialCapacity, _ring.Length * 2))
                 : _ring.Length;
@@ -236,11 +253,22 @@ internal sealed class InMemoryChannelEventStore : IChannelEventStore
                 Data = data,
                 Timestamp = channelEvent.Timestamp,
                 From = channelEvent.From,
+                Id = channelEvent.Id,
                 Offset = Top + 1,
                 Epoch = Epoch,
             };
             Top++;
             _ring[Top % _ring.Length] = appended;
+            if (channelEvent.Id is not null)
+            {
+                _ids.Add(channelEvent.Id, Top);
+                _idOrder.Enqueue(channelEvent.Id);
+                if (_idOrder.Count > ChannelEventIds.Remembered)
+                {
+                    _ids.Remove(_idOrder.Dequeue());
+                }
+            }
+
             _count = Math.Min(_count + 1, _ring.Length);
             return appended;
         }
