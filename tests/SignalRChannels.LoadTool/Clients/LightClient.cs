@@ -195,6 +195,10 @@ internal sealed class LightClient : ILoadClient
             {
                 sink.OnMemberJoined(Index, member, received);
             }
+            else if (LoadWire.IsMemberLeft(message))
+            {
+                sink.OnMemberLeft(Index, received);
+            }
 
             return;
         }

@@ -44,6 +44,10 @@ internal static class Runner
             ("idle", scenarios.IdleAsync),
             ("pusher", scenarios.PusherFanOutAsync),
             ("pipeline", scenarios.PipelineAsync),
+            ("manychannels", ct => scenarios.ManyChannelsAsync(1, ct)),
+            ("manychannels", ct => scenarios.ManyChannelsAsync(options.Nodes, ct)),
+            ("heartbeat", scenarios.HeartbeatAsync),
+            ("churn", scenarios.PresenceChurnAsync),
         };
         foreach (var (name, run) in steps.Where(s => options.Scenarios.Contains(s.Name)))
         {
