@@ -6,7 +6,7 @@ namespace SignalRChannels.LoadTool.Run;
 /// <summary>The orchestrator's command line; every count and every wait is bounded.</summary>
 internal sealed class LoadOptions
 {
-    public static readonly string[] AllScenarios = ["fanout", "official", "crossnode", "history", "presence", "idle", "pusher", "pipeline", "manychannels", "heartbeat", "churn"];
+    public static readonly string[] AllScenarios = ["fanout", "official", "crossnode", "history", "presence", "idle", "pusher", "pipeline", "manychannels", "heartbeat", "churn", "socketio"];
 
     public IReadOnlyList<string> Scenarios { get; private set; } = AllScenarios;
 

@@ -48,6 +48,8 @@ internal static class Runner
             ("manychannels", ct => scenarios.ManyChannelsAsync(options.Nodes, ct)),
             ("heartbeat", scenarios.HeartbeatAsync),
             ("churn", scenarios.PresenceChurnAsync),
+            ("socketio", ct => scenarios.SocketIoAsync(1, ct)),
+            ("socketio", ct => scenarios.SocketIoAsync(options.Nodes, ct)),
         };
         foreach (var (name, run) in steps.Where(s => options.Scenarios.Contains(s.Name)))
         {
