@@ -11,7 +11,7 @@
 //   --many-channels 10000 --many-subscribers 5 --many-publishers 100 --many-connections 1000 --many-events 20000
 //   --many-paced-rate 2000 --heartbeat-connections 10000 --heartbeat-seconds 15
 //   --churn-rooms 2 --churn-members 1000 --churn-workers 20 --churn-seconds 10
-//   --redis 127.0.0.1:6379 (REDIS_URL) | --no-redis   --max-seconds 570   --output report.md
+//   --redis 127.0.0.1:6379 (REDIS_URL) | --no-redis   --max-seconds 2400  --output report.md
 //   --perf <dir> (perf record of each server during its last measured round)   --smoke (seconds-long run)
 //
 // `serve <channels|channelsmiddleware|plain|raw|pusher> [--redis host:port --prefix p]` is how the tool starts each server under test.

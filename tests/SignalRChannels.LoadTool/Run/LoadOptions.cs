@@ -88,7 +88,7 @@ internal sealed class LoadOptions
         : "127.0.0.1:6379";
 
     /// <summary>The whole run stops starting new work after this long.</summary>
-    public TimeSpan MaxDuration { get; private set; } = TimeSpan.FromSeconds(570);
+    public TimeSpan MaxDuration { get; private set; } = TimeSpan.FromSeconds(2400);
 
     public bool ServerGc { get; private set; } = true;
 
