@@ -9,7 +9,7 @@
 //   --history-channels 10 --history-subscribers 10 --history-events 10000
 //   --presence-members 10000 --presence-observers 100 --presence-joiners 50 --idle-connections 1000
 //   --many-channels 10000 --many-subscribers 5 --many-publishers 100 --many-connections 1000 --many-events 20000
-//   --many-paced-rate 2000 --heartbeat-connections 10000 --heartbeat-seconds 15
+//   --many-paced-rate 2000 --heartbeat-connections 10000 --heartbeat-seconds 30
 //   --churn-rooms 2 --churn-members 1000 --churn-workers 20 --churn-seconds 10
 //   --redis 127.0.0.1:6379 (REDIS_URL) | --no-redis   --max-seconds 2400  --output report.md
 //   --perf <dir> (perf record of each server during its last measured round)   --smoke (seconds-long run)

@@ -69,8 +69,11 @@ internal sealed class LoadOptions
 
     public int HeartbeatConnections { get; private set; } = 10_000;
 
-    /// <summary>Seconds of each idle measuring window of the heartbeat scenario (SignalR's keep-alive is 15 s).</summary>
-    public int HeartbeatSeconds { get; private set; } = 15;
+    /// <summary>
+    /// Seconds of each idle measuring window of the heartbeat scenario: a multiple of SignalR's keep-alive (15 s) and of
+    /// the clients' ping (10 s), so every window holds the same number of each.
+    /// </summary>
+    public int HeartbeatSeconds { get; private set; } = 30;
 
     public int ChurnRooms { get; private set; } = 2;
 
