@@ -3,7 +3,7 @@
 //   dotnet build tests/SignalRChannels.LoadTool -c Release
 //   dotnet tests/SignalRChannels.LoadTool/bin/Release/net10.0/SignalRChannels.LoadTool.dll [options]
 //
-// Options (defaults in brackets): --scenarios fanout,official,crossnode,history,presence,idle,pusher,pipeline,manychannels,heartbeat,churn [all]
+// Options (defaults in brackets): --scenarios fanout,official,crossnode,history,presence,idle,pusher,pipeline,manychannels,heartbeat,churn,socketio [all]
 //   --connections 1000 --events 1000 --size 100 --rate 0 (events/s; 0 = as fast as accepted) --rounds 3
 //   --paced-rate 250 --official-connections 200 --official-events 1000 --nodes 2
 //   --history-channels 10 --history-subscribers 10 --history-events 10000
