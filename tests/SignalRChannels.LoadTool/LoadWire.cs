@@ -67,6 +67,10 @@ internal static class LoadWire
     private static ReadOnlySpan<byte> TsToken => "\"ts\":"u8;
     private static ReadOnlySpan<byte> IdToken => "\"id\":\""u8;
     private static ReadOnlySpan<byte> MemberJoinedToken => "\"event\":\"member:joined\""u8;
+    private static ReadOnlySpan<byte> MemberLeftToken => "\"event\":\"member:left\""u8;
+
+    /// <summary>Whether a received message is a <c>member:left</c> event.</summary>
+    public static bool IsMemberLeft(ReadOnlySpan<byte> message) => message.IndexOf(MemberLeftToken) >= 0;
 
     /// <summary>Finds the send timestamp in a received message without deserializing it.</summary>
     public static bool TryReadSendTimestamp(ReadOnlySpan<byte> message, out long timestamp)

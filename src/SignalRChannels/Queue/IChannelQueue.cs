@@ -17,7 +17,7 @@ public interface IChannelQueue
     /// <param name="channel">The full channel name, for example <c>private-orders.42</c>.</param>
     /// <param name="eventName">The event name; names starting with <c>member:</c>, <c>channel:</c> or <c>client-</c> are reserved.</param>
     /// <param name="data">The payload, serialized now with the hub's JSON options.</param>
-    /// <param name="toOthers">A connection id to leave out (see <see cref="IChannelBroadcaster.PublishAsync"/>), or <see langword="null"/>.</param>
+    /// <param name="toOthers">A connection id to leave out (see <see cref="IChannelBroadcaster.PublishAsync(string, string, object?, string?, CancellationToken)"/>), or <see langword="null"/>.</param>
     /// <param name="cancellationToken">Cancels before the event is handed to the store.</param>
     /// <returns>The event's id, as clients will see it in <see cref="ChannelEvent.Id"/>.</returns>
     /// <exception cref="ChannelException">

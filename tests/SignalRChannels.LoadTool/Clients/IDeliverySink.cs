@@ -8,6 +8,11 @@ internal interface IDeliverySink
 
     /// <summary>A <c>member:joined</c> event arrived at client <paramref name="client"/>.</summary>
     void OnMemberJoined(int client, string memberId, long receivedTimestamp);
+
+    /// <summary>A <c>member:left</c> event arrived at client <paramref name="client"/>.</summary>
+    void OnMemberLeft(int client, long receivedTimestamp)
+    {
+    }
 }
 
 /// <summary>A connected client of any kind.</summary>

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net.WebSockets;
@@ -11,60 +10,42 @@ namespace SignalRChannels.LoadTool.Clients;
 /// raw frames from the raw server), splits messages on the record separator and reads only the send timestamp
 /// (or a joined member's id) from each, so that one client process can drive a server to saturation.
 /// </summary>
-internal sealed class LightClient : ILoadClient
+internal sealed class LightClient : FrameClient
 {
     private const byte RecordSeparator = 0x1e;
     private static readonly byte[] s_ping = "{\"type\":6}\u001e"u8.ToArray();
 
-    private readonly ClientWebSocket _socket = new();
-    private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly ConcurrentDictionary<string, TaskCompletionSource<byte[]>> _pending = new(StringComparer.Ordinal);
-    private readonly CancellationTokenSource _stop = new();
     private readonly bool _hubProtocol;
-    private Task _receiving = Task.CompletedTask;
+    private readonly List<byte> _partial = [];
     private TaskCompletionSource? _handshake;
     private int _invocationId;
 
     private LightClient(int index, bool hubProtocol)
+        : base(index)
     {
-        Index = index;
         _hubProtocol = hubProtocol;
-        _socket.Options.KeepAliveInterval = TimeSpan.Zero;
     }
-
-    public int Index { get; }
-
-    public IDeliverySink? Sink { get; set; }
 
     /// <summary>Connects to a hub (JSON hub protocol, negotiation skipped) or, with <paramref name="hubProtocol"/> off, to the raw server.</summary>
     public static async Task<LightClient> ConnectAsync(Uri uri, int index, bool hubProtocol, CancellationToken cancellationToken)
     {
         var client = new LightClient(index, hubProtocol);
-        try
+        if (!hubProtocol)
         {
-            await client._socket.ConnectAsync(uri, cancellationToken);
-            if (hubProtocol)
-            {
-                client._handshake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            }
-
-            client._receiving = Task.Run(client.ReceiveLoopAsync, CancellationToken.None);
-            if (hubProtocol)
-            {
-                await client.SendAsync("{\"protocol\":\"json\",\"version\":1}\u001e"u8.ToArray(), cancellationToken);
-                await client._handshake!.Task.WaitAsync(cancellationToken);
-            }
-
-            return client;
+            return await OpenAsync(client, uri, _ => Task.CompletedTask, cancellationToken);
         }
-        catch
+
+        // The handshake goes out once the socket is open, and the client is ready when the server answers it.
+        client._handshake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        return await OpenAsync(client, uri, async c =>
         {
-            await client.DisposeAsync();
-            throw;
-        }
+            await c.SendAsync("{\"protocol\":\"json\",\"version\":1}\u001e"u8.ToArray(), cancellationToken);
+            await c._handshake!.Task;
+        }, cancellationToken);
     }
 
-    public async Task<TimeSpan> SubscribeAsync(string channel, CancellationToken cancellationToken)
+    public override async Task<TimeSpan> SubscribeAsync(string channel, CancellationToken cancellationToken)
     {
         var started = LoadWire.Now();
         var filter = channel.IndexOf(LoadWire.FilterSeparator, StringComparison.Ordinal);
@@ -94,73 +75,42 @@ internal sealed class LightClient : ILoadClient
 
     /// <summary>Keeps the server's client timeout from closing an idle connection.</summary>
     public Task PingAsync(CancellationToken cancellationToken) =>
-        _hubProtocol && _socket.State == WebSocketState.Open ? SendAsync(s_ping, cancellationToken) : Task.CompletedTask;
+        _hubProtocol && Socket.State == WebSocketState.Open ? SendAsync(s_ping, cancellationToken) : Task.CompletedTask;
 
-    private async Task SendAsync(byte[] bytes, CancellationToken cancellationToken)
+    /// <summary>
+    /// Splits a frame into records on the record separator (the raw server's frames carry the same terminated
+    /// records); a record that a frame leaves unfinished waits for the next.
+    /// </summary>
+    protected override Task OnMessageAsync(ReadOnlyMemory<byte> frame, long received)
     {
-        await _sendLock.WaitAsync(cancellationToken);
-        try
+        var rest = frame.Span;
+        if (_partial.Count > 0)
         {
-            await _socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+            _partial.AddRange(rest);
+            var joined = _partial.ToArray();
+            _partial.Clear();
+            rest = joined;
         }
-        finally
+
+        int end;
+        while ((end = rest.IndexOf(RecordSeparator)) >= 0)
         {
-            _sendLock.Release();
+            OnMessage(rest[..end], received);
+            rest = rest[(end + 1)..];
         }
+
+        _partial.AddRange(rest);
+        return Task.CompletedTask;
     }
 
-    private async Task ReceiveLoopAsync()
+    protected override void OnClosed()
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
-        var filled = 0;
-        try
+        foreach (var pending in _pending.Values)
         {
-            while (!_stop.IsCancellationRequested)
-            {
-                if (filled == buffer.Length)
-                {
-                    var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-                    buffer.AsSpan(0, filled).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = larger;
-                }
-
-                var result = await _socket.ReceiveAsync(buffer.AsMemory(filled), _stop.Token);
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    break;
-                }
-
-                var received = LoadWire.Now();
-                filled += result.Count;
-                var consumed = 0;
-                int end;
-                while ((end = buffer.AsSpan(consumed, filled - consumed).IndexOf(RecordSeparator)) >= 0)
-                {
-                    OnMessage(buffer.AsSpan(consumed, end), received);
-                    consumed += end + 1;
-                }
-
-                if (consumed > 0)
-                {
-                    buffer.AsSpan(consumed, filled - consumed).CopyTo(buffer);
-                    filled -= consumed;
-                }
-            }
+            pending.TrySetException(new WebSocketException("the connection closed"));
         }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
-        {
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-            foreach (var pending in _pending.Values)
-            {
-                pending.TrySetException(new WebSocketException("the connection closed"));
-            }
 
-            _handshake?.TrySetException(new WebSocketException("the connection closed during the handshake"));
-        }
+        _handshake?.TrySetException(new WebSocketException("the connection closed during the handshake"));
     }
 
     private void OnMessage(ReadOnlySpan<byte> message, long received)
@@ -195,6 +145,10 @@ internal sealed class LightClient : ILoadClient
             {
                 sink.OnMemberJoined(Index, member, received);
             }
+            else if (LoadWire.IsMemberLeft(message))
+            {
+                sink.OnMemberLeft(Index, received);
+            }
 
             return;
         }
@@ -213,26 +167,5 @@ internal sealed class LightClient : ILoadClient
                 }
             }
         }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            if (_socket.State == WebSocketState.Open)
-            {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token);
-            }
-        }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
-        {
-        }
-
-        await _stop.CancelAsync();
-        await _receiving.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        _socket.Dispose();
-        _stop.Dispose();
-        _sendLock.Dispose();
     }
 }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Text;
 using System.Collections.Concurrent;
 using System.Net.WebSockets;
@@ -11,47 +10,24 @@ namespace SignalRChannels.LoadTool.Clients;
 /// Pusher protocol 7 over a bare <see cref="ClientWebSocket"/> (one JSON text frame per message, as pusher-js does)
 /// and reads only the send timestamp from each event, whose <c>data</c> is a JSON-encoded string.
 /// </summary>
-internal sealed class PusherLightClient : ILoadClient
+internal sealed class PusherLightClient : FrameClient
 {
     private static readonly byte[] s_pong = "{\"event\":\"pusher:pong\",\"data\":{}}"u8.ToArray();
 
-    private readonly ClientWebSocket _socket = new();
-    private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _subscribing = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _established = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly CancellationTokenSource _stop = new();
-    private Task _receiving = Task.CompletedTask;
 
     private PusherLightClient(int index)
+        : base(index)
     {
-        Index = index;
-        _socket.Options.KeepAliveInterval = TimeSpan.Zero;
     }
-
-    public int Index { get; }
-
-    public IDeliverySink? Sink { get; set; }
 
     /// <summary>Connects and waits for <c>pusher:connection_established</c>.</summary>
-    public static async Task<PusherLightClient> ConnectAsync(Uri uri, int index, CancellationToken cancellationToken)
-    {
-        var client = new PusherLightClient(index);
-        try
-        {
-            await client._socket.ConnectAsync(uri, cancellationToken);
-            client._receiving = Task.Run(client.ReceiveLoopAsync, CancellationToken.None);
-            await client._established.Task.WaitAsync(cancellationToken);
-            return client;
-        }
-        catch
-        {
-            await client.DisposeAsync();
-            throw;
-        }
-    }
+    public static Task<PusherLightClient> ConnectAsync(Uri uri, int index, CancellationToken cancellationToken) =>
+        OpenAsync(new PusherLightClient(index), uri, c => c._established.Task, cancellationToken);
 
     /// <summary>Subscribes to a public channel and waits for <c>pusher_internal:subscription_succeeded</c>.</summary>
-    public async Task<TimeSpan> SubscribeAsync(string channel, CancellationToken cancellationToken)
+    public override async Task<TimeSpan> SubscribeAsync(string channel, CancellationToken cancellationToken)
     {
         var started = LoadWire.Now();
         var succeeded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -61,69 +37,19 @@ internal sealed class PusherLightClient : ILoadClient
         return TimeSpan.FromMilliseconds(LoadWire.TicksToMilliseconds(LoadWire.Now() - started));
     }
 
-    private async Task SendAsync(byte[] bytes, CancellationToken cancellationToken)
+    protected override void OnClosed()
     {
-        await _sendLock.WaitAsync(cancellationToken);
-        try
+        _established.TrySetException(new WebSocketException("the connection closed before it was established"));
+        foreach (var pending in _subscribing.Values)
         {
-            await _socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
-        }
-        finally
-        {
-            _sendLock.Release();
-        }
-    }
-
-    private async Task ReceiveLoopAsync()
-    {
-        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
-        try
-        {
-            while (!_stop.IsCancellationRequested)
-            {
-                var filled = 0;
-                ValueWebSocketReceiveResult result;
-                do
-                {
-                    if (filled == buffer.Length)
-                    {
-                        var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-                        buffer.AsSpan(0, filled).CopyTo(larger);
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        buffer = larger;
-                    }
-
-                    result = await _socket.ReceiveAsync(buffer.AsMemory(filled), _stop.Token);
-                    filled += result.Count;
-                }
-                while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
-
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    break;
-                }
-
-                await OnMessageAsync(buffer.AsMemory(0, filled), LoadWire.Now());
-            }
-        }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
-        {
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-            _established.TrySetException(new WebSocketException("the connection closed before it was established"));
-            foreach (var pending in _subscribing.Values)
-            {
-                pending.TrySetException(new WebSocketException("the connection closed"));
-            }
+            pending.TrySetException(new WebSocketException("the connection closed"));
         }
     }
 
     // Escaped inside the JSON-encoded data string: ...\"ts\":123...
     private static ReadOnlySpan<byte> TsToken => "ts\\\":"u8;
 
-    private async Task OnMessageAsync(ReadOnlyMemory<byte> memory, long received)
+    protected override async Task OnMessageAsync(ReadOnlyMemory<byte> memory, long received)
     {
         var message = memory.Span;
         var at = message.IndexOf(TsToken);
@@ -153,7 +79,7 @@ internal sealed class PusherLightClient : ILoadClient
         }
         else if (message.IndexOf("\"pusher:ping\""u8) >= 0)
         {
-            await SendAsync(s_pong, _stop.Token);
+            await SendAsync(s_pong, Stopping);
         }
         else if (message.IndexOf("\"pusher:error\""u8) >= 0 || message.IndexOf("\"pusher:subscription_error\""u8) >= 0)
         {
@@ -164,26 +90,5 @@ internal sealed class PusherLightClient : ILoadClient
                 pending.TrySetException(error);
             }
         }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            if (_socket.State == WebSocketState.Open)
-            {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token);
-            }
-        }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
-        {
-        }
-
-        await _stop.CancelAsync();
-        await _receiving.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        _socket.Dispose();
-        _stop.Dispose();
-        _sendLock.Dispose();
     }
 }

@@ -6,7 +6,7 @@ namespace SignalRChannels.LoadTool.Run;
 /// <summary>The orchestrator's command line; every count and every wait is bounded.</summary>
 internal sealed class LoadOptions
 {
-    public static readonly string[] AllScenarios = ["fanout", "official", "crossnode", "history", "queued", "presence", "idle", "pusher", "pipeline"];
+    public static readonly string[] AllScenarios = ["fanout", "official", "crossnode", "history", "queued", "presence", "idle", "pusher", "pipeline", "manychannels", "heartbeat", "churn", "socketio"];
 
     public IReadOnlyList<string> Scenarios { get; private set; } = AllScenarios;
 
@@ -51,13 +51,47 @@ internal sealed class LoadOptions
 
     public int IdleConnections { get; private set; } = 1000;
 
+    /// <summary>Channels of the many-channels scenario (a chat or dashboard product: many channels, few subscribers each).</summary>
+    public int ManyChannels { get; private set; } = 10_000;
+
+    public int ManySubscribers { get; private set; } = 5;
+
+    /// <summary>Publishes in flight in the many-channels scenario.</summary>
+    public int ManyPublishers { get; private set; } = 100;
+
+    /// <summary>Connections that hold the many-channels subscriptions (channels × subscribers spread over them).</summary>
+    public int ManyConnections { get; private set; } = 1000;
+
+    public int ManyEvents { get; private set; } = 20_000;
+
+    /// <summary>Events per second of the many-channels scenario's paced phase; 0 skips it.</summary>
+    public int ManyPacedRate { get; private set; } = 2000;
+
+    public int HeartbeatConnections { get; private set; } = 10_000;
+
+    /// <summary>
+    /// Seconds of each idle measuring window of the heartbeat scenario: a multiple of SignalR's keep-alive (15 s) and of
+    /// the clients' ping (10 s), so every window holds the same number of each.
+    /// </summary>
+    public int HeartbeatSeconds { get; private set; } = 30;
+
+    public int ChurnRooms { get; private set; } = 2;
+
+    /// <summary>Members of each churn room: steady members plus its share of the churners.</summary>
+    public int ChurnMembers { get; private set; } = 1000;
+
+    /// <summary>Connections that join and leave their room in a loop, spread over the rooms.</summary>
+    public int ChurnWorkers { get; private set; } = 20;
+
+    public int ChurnSeconds { get; private set; } = 10;
+
     /// <summary>Redis for the scale-out scenarios; null skips them.</summary>
     public string? Redis { get; private set; } = Environment.GetEnvironmentVariable("REDIS_URL") is { Length: > 0 } url
         ? url.Replace("redis://", "", StringComparison.OrdinalIgnoreCase).TrimEnd('/')
         : "127.0.0.1:6379";
 
     /// <summary>The whole run stops starting new work after this long.</summary>
-    public TimeSpan MaxDuration { get; private set; } = TimeSpan.FromSeconds(570);
+    public TimeSpan MaxDuration { get; private set; } = TimeSpan.FromSeconds(2400);
 
     public bool ServerGc { get; private set; } = true;
 
@@ -106,6 +140,18 @@ internal sealed class LoadOptions
                 case "--presence-observers": options.PresenceObservers = Int(); break;
                 case "--presence-joiners": options.PresenceJoiners = Int(); break;
                 case "--idle-connections": options.IdleConnections = Int(); break;
+                case "--many-channels": options.ManyChannels = Int(); break;
+                case "--many-subscribers": options.ManySubscribers = Int(); break;
+                case "--many-publishers": options.ManyPublishers = Int(); break;
+                case "--many-connections": options.ManyConnections = Int(); break;
+                case "--many-events": options.ManyEvents = Int(); break;
+                case "--many-paced-rate": options.ManyPacedRate = Int(); break;
+                case "--heartbeat-connections": options.HeartbeatConnections = Int(); break;
+                case "--heartbeat-seconds": options.HeartbeatSeconds = Int(); break;
+                case "--churn-rooms": options.ChurnRooms = Int(); break;
+                case "--churn-members": options.ChurnMembers = Int(); break;
+                case "--churn-workers": options.ChurnWorkers = Int(); break;
+                case "--churn-seconds": options.ChurnSeconds = Int(); break;
                 case "--redis": options.Redis = Value(); break;
                 case "--no-redis": options.Redis = null; break;
                 case "--max-seconds": options.MaxDuration = TimeSpan.FromSeconds(Int()); break;
@@ -136,6 +182,18 @@ internal sealed class LoadOptions
         PresenceObservers = 5;
         PresenceJoiners = 3;
         IdleConnections = 10;
+        ManyChannels = 60;
+        ManySubscribers = 3;
+        ManyPublishers = 5;
+        ManyConnections = 20;
+        ManyEvents = 120;
+        ManyPacedRate = 200;
+        HeartbeatConnections = 20;
+        HeartbeatSeconds = 1;
+        ChurnRooms = 2;
+        ChurnMembers = 12;
+        ChurnWorkers = 4;
+        ChurnSeconds = 1;
         MaxDuration = TimeSpan.FromSeconds(120);
     }
 
@@ -163,6 +221,14 @@ internal sealed class LoadOptions
         Check(PresenceObservers >= 1 && PresenceJoiners >= 1 && PresenceMembers >= PresenceObservers + PresenceJoiners && PresenceMembers <= 100_000,
             "--presence-members must be at least observers + joiners, and at most 100000");
         Check(IdleConnections is >= 1 and <= 20_000, "--idle-connections must be 1..20000");
+        Check(ManyChannels is >= 1 and <= 100_000 && ManySubscribers is >= 1 and <= 1000 && ManyPublishers is >= 1 and <= 1000,
+            "--many-channels must be 1..100000, --many-subscribers and --many-publishers 1..1000");
+        Check(ManyConnections is >= 1 and <= 20_000 && ManyConnections >= ManySubscribers, "--many-connections must be 1..20000 and at least --many-subscribers");
+        Check(ManyEvents is >= 1 and <= 1_000_000 && ManyPacedRate is >= 0 and <= 1_000_000, "--many-events must be 1..1000000, --many-paced-rate 0..1000000");
+        Check(HeartbeatConnections is >= 1 and <= 20_000 && HeartbeatSeconds is >= 1 and <= 600, "--heartbeat-connections must be 1..20000, --heartbeat-seconds 1..600");
+        Check(ChurnRooms is >= 1 and <= 100 && ChurnWorkers >= ChurnRooms && ChurnWorkers <= 1000 && ChurnSeconds is >= 1 and <= 600,
+            "--churn-rooms must be 1..100, --churn-workers rooms..1000, --churn-seconds 1..600");
+        Check(ChurnMembers > ChurnWorkers / ChurnRooms && ChurnMembers * ChurnRooms <= 20_000, "--churn-members must exceed the churners per room, and rooms × members ≤ 20000");
         Check(MaxDuration > TimeSpan.Zero && MaxDuration <= TimeSpan.FromHours(1), "--max-seconds must be 1..3600");
         if (Redis is not null)
         {

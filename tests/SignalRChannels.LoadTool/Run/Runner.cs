@@ -45,6 +45,12 @@ internal static class Runner
             ("idle", scenarios.IdleAsync),
             ("pusher", scenarios.PusherFanOutAsync),
             ("pipeline", scenarios.PipelineAsync),
+            ("manychannels", ct => scenarios.ManyChannelsAsync(1, ct)),
+            ("manychannels", ct => scenarios.ManyChannelsAsync(options.Nodes, ct)),
+            ("heartbeat", scenarios.HeartbeatAsync),
+            ("churn", scenarios.PresenceChurnAsync),
+            ("socketio", ct => scenarios.SocketIoAsync(1, ct)),
+            ("socketio", ct => scenarios.SocketIoAsync(options.Nodes, ct)),
         };
         foreach (var (name, run) in steps.Where(s => options.Scenarios.Contains(s.Name)))
         {

@@ -4,7 +4,7 @@ using static SignalRChannels.LoadTool.Run.Report;
 
 namespace SignalRChannels.LoadTool.Run;
 
-/// <summary>Presence with many members, and memory per idle connection.</summary>
+/// <summary>Presence with many members.</summary>
 internal sealed partial class Scenarios
 {
     /// <summary>
@@ -78,30 +78,5 @@ internal sealed partial class Scenarios
             $"{N(seeded)} members seeded through IPresenceStore in {N(seed.ElapsedMs)} ms (no member:joined storm while the channel fills); " +
             $"{options.PresenceObservers} observers (members too) subscribed over the nodes; {options.PresenceJoiners} joiners one at a time; " +
             $"joins not seen by every observer within 5 s: {missing}.");
-    }
-
-    /// <summary>Memory per idle connection with 3 subscriptions, on the server, after a full GC.</summary>
-    public async Task IdleAsync(CancellationToken cancellationToken)
-    {
-        var rows = new List<(string Label, double Managed, double WorkingSet)>();
-        foreach (var (label, kind) in new[] { ("channels", ServerKind.Channels), ("plain SignalR", ServerKind.Plain), ("raw WebSocket", ServerKind.Raw) })
-        {
-            await using var system = await StartAsync(label, kind, 1, redis: false, cancellationToken);
-            var before = await system.Nodes[0].MemoryAsync(cancellationToken);
-            await system.ConnectAsync(options.IdleConnections, i => ["idle.all", "idle.g" + (i % 10), "idle.c" + i], cancellationToken);
-            var after = await system.Nodes[0].MemoryAsync(cancellationToken);
-            rows.Add((label,
-                (after.ManagedBytes - before.ManagedBytes) / (double)options.IdleConnections,
-                (after.WorkingSetBytes - before.WorkingSetBytes) / (double)options.IdleConnections));
-        }
-
-        var plain = rows.Single(r => r.Label == "plain SignalR");
-        var channels = rows.Single(r => r.Label == "channels");
-        report.Table(
-            $"Idle connections with 3 subscriptions: {N(options.IdleConnections)} connections, server memory after a full GC",
-            ["system", "managed heap bytes/connection", "working set bytes/connection", "heap vs plain", "working set vs plain"],
-            rows.Select(r => new[] { r.Label, N(r.Managed), N(r.WorkingSet), Ratio(r.Managed / plain.Managed), Ratio(r.WorkingSet / plain.WorkingSet) }),
-            $"Target: channels ≤ 1.2 × a plain SignalR connection (managed heap) — {Verdict(channels.Managed <= 1.2 * plain.Managed)}. " +
-            "Working set includes Kestrel's and the sockets' native buffers and is noisier.");
     }
 }

@@ -53,12 +53,13 @@ internal sealed partial class Scenarios(LoadOptions options, Report report, stri
     /// The load phases of a throughput scenario: as fast as the server accepts (or <c>--rate</c>), then paced at
     /// <c>--paced-rate</c> for about 3 seconds, where latency and CPU per delivery are not dominated by queues.
     /// </summary>
-    private IEnumerable<(string Phase, int Rate, int Events)> Phases(int events)
+    private IEnumerable<(string Phase, int Rate, int Events)> Phases(int events, int? pacedRate = null)
     {
+        var paced = pacedRate ?? options.PacedRate;
         yield return (options.Rate == 0 ? "max" : $"{N(options.Rate)} ev/s", options.Rate, events);
-        if (options.PacedRate > 0 && options.PacedRate != options.Rate)
+        if (paced > 0 && paced != options.Rate)
         {
-            yield return ($"{N(options.PacedRate)} ev/s", options.PacedRate, Math.Max(1, Math.Min(events, options.PacedRate * 3)));
+            yield return ($"{N(paced)} ev/s", paced, Math.Max(1, Math.Min(events, paced * 3)));
         }
     }
 

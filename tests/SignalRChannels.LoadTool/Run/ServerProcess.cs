@@ -27,22 +27,24 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public static async Task<ServerProcess> StartAsync(ServerKind kind, string? redis, string prefix, LoadOptions options, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo(Environment.ProcessPath!)
+        var start = kind == ServerKind.SocketIo ? SocketIoPeer.StartInfo() : new ProcessStartInfo(Environment.ProcessPath!);
+        start.RedirectStandardInput = true;
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.UseShellExecute = false;
+        if (kind != ServerKind.SocketIo)
         {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
-        {
-            start.ArgumentList.Add(typeof(ServerProcess).Assembly.Location);
+            if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
+            {
+                start.ArgumentList.Add(typeof(ServerProcess).Assembly.Location);
+            }
+
+            start.ArgumentList.Add("serve");
+            start.ArgumentList.Add(kind.ToString().ToLowerInvariant());
         }
 
-        foreach (var arg in new[] { "serve", kind.ToString().ToLowerInvariant(), "--prefix", prefix })
-        {
-            start.ArgumentList.Add(arg);
-        }
+        start.ArgumentList.Add("--prefix");
+        start.ArgumentList.Add(prefix);
 
         if (redis is not null)
         {
@@ -108,6 +110,8 @@ internal sealed class ServerProcess : IAsyncDisposable
     public Uri HubUri(string? query = null) => WebSocketUri(LoadWire.HubPath, query);
 
     public Uri PusherUri() => WebSocketUri("/app/" + LoadWire.PusherKey, "protocol=7&client=js&version=8.4.0");
+
+    public Uri SocketIoUri() => WebSocketUri("/socket.io/", "EIO=4&transport=websocket");
 
     public Uri RawUri(string groups) => WebSocketUri(LoadWire.RawPath, "groups=" + Uri.EscapeDataString(groups));
 

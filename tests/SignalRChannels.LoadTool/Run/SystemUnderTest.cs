@@ -50,7 +50,7 @@ internal sealed class SystemUnderTest : IAsyncDisposable
 
         var system = new SystemUnderTest(label, kind, started);
         system._pinging = system.PingLoopAsync();
-        if (kind != ServerKind.Raw)
+        if (kind is not (ServerKind.Raw or ServerKind.SocketIo))
         {
             // One connection per node before any burst, and one call on it (calls run after OnConnectedAsync): the
             // channels server creates its subscription engine on the first connection, and with Redis that does a
@@ -96,6 +96,7 @@ internal sealed class SystemUnderTest : IAsyncDisposable
             ILoadClient client = Kind switch
             {
                 ServerKind.Raw => await LightClient.ConnectAsync(node.RawUri(string.Join(',', channels)), index, hubProtocol: false, ct),
+                ServerKind.SocketIo => await SocketIoLightClient.ConnectAsync(node.SocketIoUri(), index, ct),
                 _ when pusher => await PusherLightClient.ConnectAsync(node.PusherUri(), index, ct),
                 _ => official
                     ? await OfficialClient.ConnectAsync(node.HubUri(query), index, ct)

@@ -48,6 +48,7 @@ internal static class LoadServer
                 }
 
                 builder.Services.AddSingleton<ILoadPublisher, PlainPublisher>();
+                builder.Services.AddSingleton<PlainPresence>();
                 break;
             case ServerKind.Raw:
                 builder.Services.AddSingleton<RawFanOut>();

@@ -17,4 +17,7 @@ internal enum ServerKind
 
     /// <summary>The <see cref="Channels"/> server with one publish middleware that only passes events on.</summary>
     ChannelsMiddleware,
+
+    /// <summary>The Socket.IO 4 peer (<c>tests/socketio-peer</c>, Node), a room per channel; not a <c>serve</c> kind of this tool.</summary>
+    SocketIo,
 }
