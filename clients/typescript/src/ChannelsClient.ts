@@ -10,6 +10,7 @@ import { PresenceChannel } from "./PresenceChannel.js";
 import { PrivateChannel } from "./PrivateChannel.js";
 import { ChannelPrefixes, ClientMethod, HubMethods, normalizeEvent, type ChannelEvent, type SubscribeResult } from "./protocol.js";
 import type { AnyEvents, ConnectionState, EventMap, SubscribeOptions } from "./typing.js";
+import { PayloadValidator, type PayloadProblem, type TypedChannelName } from "./contracts.js";
 
 type StateListener = (state: ConnectionState, previous: ConnectionState) => void;
 
@@ -43,6 +44,8 @@ export class ChannelsClient {
   private heartbeatTimer: ReturnType<typeof setTimeout> | undefined;
   private heartbeatGeneration = 0;
   private lastRoundTripMs: number | undefined;
+  private readonly validator: PayloadValidator | undefined;
+  private readonly onInvalidPayload: ((problem: PayloadProblem) => void) | undefined;
 
   constructor(private readonly options: ChannelsClientOptions) {
     if (options.connection === undefined && (typeof options.url !== "string" || options.url.length === 0)) {
@@ -64,6 +67,8 @@ export class ChannelsClient {
       throw new RangeError("ChannelsClient: heartbeatIntervalMs must be at least 100, or false to turn heartbeats off.");
     }
     this.heartbeatIntervalMs = heartbeat === false ? undefined : heartbeat;
+    this.validator = options.validatePayloads === undefined ? undefined : new PayloadValidator(options.validatePayloads.contracts);
+    this.onInvalidPayload = options.validatePayloads?.onInvalid;
     this.host = {
       invoke: (method, ...args) => this.invokeRaw(method, ...args),
       isConnected: () => this.currentState === "connected",
@@ -119,9 +124,12 @@ export class ChannelsClient {
   }
 
   /**
-   * A public channel; `name` may not carry a `private-` or `presence-` prefix. `options.events` filters it on the
-   * server (fixed for the channel's life: asking for a held channel with another filter throws `invalid_argument`).
+   * A public channel; `name` may not carry a `private-` or `presence-` prefix. A generated typed name types its events.
+   * `options.events` filters it on the server (fixed for the channel's life: asking for a held channel with another
+   * filter throws `invalid_argument`).
    */
+  channel<TEvents extends EventMap>(name: TypedChannelName<"public", TEvents>, options?: SubscribeOptions<TEvents>): Channel<TEvents>;
+  channel<TEvents extends EventMap = AnyEvents>(name: string, options?: SubscribeOptions<TEvents>): Channel<TEvents>;
   channel<TEvents extends EventMap = AnyEvents>(name: string, options?: SubscribeOptions<TEvents>): Channel<TEvents> {
     if (name.startsWith(ChannelPrefixes.private) || name.startsWith(ChannelPrefixes.presence)) {
       throw new ChannelError("invalid_channel", `'${name}' is not a public channel name: use private() or join()`, name);
@@ -132,8 +140,17 @@ export class ChannelsClient {
 
   /**
    * The private channel `private-<name>`. `name` is given without the prefix, as in Laravel Echo (`orders.42`);
-   * the full name (`private-orders.42`) is accepted too and names the same channel.
+   * the full name (`private-orders.42`) is accepted too and names the same channel, and so is a generated typed name
+   * (`channels.orderChannel(42)`), which types the events and whispers.
    */
+  private<TEvents extends EventMap, TWhispers extends EventMap>(
+    name: TypedChannelName<"private", TEvents, unknown, TWhispers>,
+    options?: SubscribeOptions<TEvents>,
+  ): PrivateChannel<TEvents, TWhispers>;
+  private<TEvents extends EventMap = AnyEvents, TWhispers extends EventMap = AnyEvents>(
+    name: string,
+    options?: SubscribeOptions<TEvents>,
+  ): PrivateChannel<TEvents, TWhispers>;
   private<TEvents extends EventMap = AnyEvents, TWhispers extends EventMap = AnyEvents>(
     name: string,
     options?: SubscribeOptions<TEvents>,
@@ -145,8 +162,17 @@ export class ChannelsClient {
 
   /**
    * The presence channel `presence-<name>`; `TInfo` types each member's `info`. `name` is given without the
-   * prefix (`chat.1`); the full name (`presence-chat.1`) is accepted too.
+   * prefix (`chat.1`); the full name (`presence-chat.1`) is accepted too, and so is a generated typed name
+   * (`channels.chatRoom("lobby")`), which types the events, member info and whispers.
    */
+  join<TEvents extends EventMap, TInfo, TWhispers extends EventMap>(
+    name: TypedChannelName<"presence", TEvents, TInfo, TWhispers>,
+    options?: SubscribeOptions<TEvents>,
+  ): PresenceChannel<TEvents, TInfo, TWhispers>;
+  join<TEvents extends EventMap = AnyEvents, TInfo = unknown, TWhispers extends EventMap = AnyEvents>(
+    name: string,
+    options?: SubscribeOptions<TEvents>,
+  ): PresenceChannel<TEvents, TInfo, TWhispers>;
   join<TEvents extends EventMap = AnyEvents, TInfo = unknown, TWhispers extends EventMap = AnyEvents>(
     name: string,
     options?: SubscribeOptions<TEvents>,
@@ -271,6 +297,17 @@ export class ChannelsClient {
   private onChannelEvent(raw: ChannelEvent): void {
     if (raw === null || typeof raw !== "object" || typeof raw.channel !== "string" || typeof raw.event !== "string") {
       this.log(LogLevel.Warning, "Ignored a malformed ChannelEvent.");
+      return;
+    }
+    const problem = this.validator?.check(raw.channel, raw.event, raw.data);
+    if (problem !== undefined) {
+      // Opt-in validation (development): a payload that does not match its typed channel is reported, not delivered.
+      const report = { channel: raw.channel, event: raw.event, problem };
+      if (this.onInvalidPayload !== undefined) {
+        this.onInvalidPayload(report);
+      } else {
+        this.log(LogLevel.Error, `Dropped '${raw.event}' on ${raw.channel}: ${problem}`);
+      }
       return;
     }
     this.channels.get(raw.channel)?.receive(normalizeEvent(raw));

@@ -1,6 +1,7 @@
 import type { HttpTransportType, IHubProtocol, ILogger, IRetryPolicy, LogLevel } from "@microsoft/signalr";
 import type { BackoffOptions } from "./BackoffRetryPolicy.js";
 import type { ChannelsConnection } from "./ChannelsConnection.js";
+import type { ChannelContracts, PayloadProblem } from "./contracts.js";
 
 export type TransportName = "webSockets" | "serverSentEvents" | "longPolling";
 
@@ -50,6 +51,12 @@ export interface ChannelsClientOptions {
    * SignalR's keep-alive either way). The default is 15000.
    */
   readonly heartbeatIntervalMs?: number | false;
+  /**
+   * Opt-in payload validation (meant for development): incoming events of typed channels are checked against the
+   * generated `contracts` (`SignalRChannels.TypeScript`); one that does not match, or that its channel does not declare,
+   * is not delivered and is reported to `onInvalid` (by default logged as an error). Off by default.
+   */
+  readonly validatePayloads?: { readonly contracts: ChannelContracts; readonly onInvalid?: (problem: PayloadProblem) => void };
   /** Use this connection instead of building a `HubConnection` (tests, custom setups). */
   readonly connection?: ChannelsConnection;
 }

@@ -8,6 +8,13 @@ export { PresenceChannel } from "./PresenceChannel.js";
 export { ChannelError, type ChannelErrorCode } from "./ChannelError.js";
 export type { ChannelsConnection } from "./ChannelsConnection.js";
 export { NullConnection } from "./NullConnection.js";
+export {
+  PayloadValidator,
+  type ChannelContracts,
+  type PayloadProblem,
+  type PayloadSchema,
+  type TypedChannelName,
+} from "./contracts.js";
 export { BackoffRetryPolicy, type BackoffOptions } from "./BackoffRetryPolicy.js";
 export {
   ChannelPrefixes,
