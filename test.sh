@@ -43,7 +43,7 @@ npm run build --workspaces --if-present >"$RESULTS/npm-build.log" 2>&1 || { cat 
 passed=0; failed=0; status=0
 
 log ".NET tests"
-dotnet test SignalRChannels.sln -c Release 2>&1 | tee "$RESULTS/dotnet.log"
+dotnet test SignalRChannels.sln -c Release -p:ChannelsTypeScriptCheck=true 2>&1 | tee "$RESULTS/dotnet.log"
 [ "${PIPESTATUS[0]}" = "0" ] || status=1
 read -r p f < <(awk '/^(Passed|Failed)! +- +Failed:/ { gsub(/,/,""); f+=$4; p+=$6 } END { printf "%d %d\n", p, f }' "$RESULTS/dotnet.log")
 passed=$((passed + p)); failed=$((failed + f))

@@ -24,18 +24,13 @@ public sealed class ChatHub : ChannelHub
             throw new Microsoft.AspNetCore.SignalR.HubException("invalid_argument: no such user");
         }
 
-        await Channels.Channel(Users.DirectChannel(me, toUserId)).PublishAsync("message", Message(message), Context.ConnectionAborted);
-        await Channels.Channel($"private-user.{toUserId}")
-            .PublishAsync("direct", new { userId = me, user = Context.User!.Identity!.Name }, Context.ConnectionAborted);
+        await Channels.Channel(DirectChannel.Between(me, toUserId)).PublishAsync("message", Message(message), Context.ConnectionAborted);
+        await Channels.Channel(new UserInbox(toUserId))
+            .PublishAsync("direct", new DirectNotice(me, Context.User!.Identity!.Name!), Context.ConnectionAborted);
     }
 
-    private object Message(string text) => new
-    {
-        id = Guid.NewGuid().ToString("N"),
-        userId = Context.User!.UserId(),
-        user = Context.User!.Identity!.Name,
-        text,
-    };
+    private ChatMessage Message(string text) =>
+        new(Guid.NewGuid().ToString("N"), Context.User!.UserId()!, Context.User!.Identity!.Name!, text);
 
     private static string Validate(string? text)
     {

@@ -30,7 +30,7 @@ var channelsBuilder = builder.Services.AddSignalR()
     {
         // Rooms are presence channels: the member is the signed-in user, whatever the client claims.
         channels.Presence("chat.{room}", (ClaimsPrincipal user, string room) =>
-            Rooms.Exists(room) && user.UserId() is { } id ? new PresenceMember(id, new { name = user.Identity!.Name }) : null);
+            Rooms.Exists(room) && user.UserId() is { } id ? new PresenceMember(id, new ChatMember(user.Identity!.Name!)) : null);
 
         // Direct messages: only the two users named in the channel may listen.
         channels.Private("dm.{a}.{b}", (ClaimsPrincipal user, string a, string b) =>
@@ -42,6 +42,9 @@ var channelsBuilder = builder.Services.AddSignalR()
         // Recent messages survive a reload and are recovered after a reconnect.
         channels.History("chat.*", size: 200, ttl: TimeSpan.FromHours(6));
         channels.History("dm.*", size: 200, ttl: TimeSpan.FromHours(6));
+
+        // The typed channels of Contracts.cs; in Development, payloads that do not match them are refused.
+        channels.AddChannelContracts(typeof(ChatRoom).Assembly, validatePayloads: builder.Environment.IsDevelopment());
     });
 
 // Optional scale-out: set ConnectionStrings__Redis (or --ConnectionStrings:Redis=...) to share rooms across instances.

@@ -19,10 +19,6 @@ internal static class Users
     }
 
     public static string? UserId(this ClaimsPrincipal user) => user.FindFirstValue(ClaimTypes.NameIdentifier);
-
-    /// <summary>The private channel of a conversation between two users; the same for both directions.</summary>
-    public static string DirectChannel(string a, string b) =>
-        string.CompareOrdinal(a, b) < 0 ? $"private-dm.{a}.{b}" : $"private-dm.{b}.{a}";
 }
 
 /// <summary>The chat's rooms and their channel names.</summary>
@@ -32,8 +28,8 @@ internal static class Rooms
 
     public static bool Exists(string room) => All.Contains(room, StringComparer.Ordinal);
 
-    public static string Channel(string room) =>
+    public static ChatRoom Channel(string room) =>
         Exists(room)
-            ? $"presence-chat.{room}"
+            ? new ChatRoom(room)
             : throw new Microsoft.AspNetCore.SignalR.HubException("invalid_argument: no such room");
 }

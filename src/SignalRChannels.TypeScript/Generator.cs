@@ -39,7 +39,8 @@ internal static class Generator
         }
         catch (Exception ex) when (ex is InvalidOperationException or FileNotFoundException or BadImageFormatException)
         {
-            error.WriteLine($"SignalRChannels.TypeScript: {ex.Message}");
+            // MSBuild's canonical error format, so the build reports it as an error with its reason.
+            error.WriteLine($"{assembly}: error CHTS002: SignalRChannels.TypeScript could not read the typed channels: {ex.Message}");
             return 1;
         }
 
@@ -52,7 +53,7 @@ internal static class Generator
                 return 0;
             }
 
-            error.WriteLine($"SignalRChannels.TypeScript: {file} is stale: it does not match the typed channels of {Path.GetFileName(assembly)}. Build without the check to regenerate it, and commit it.");
+            error.WriteLine($"{file}: error CHTS001: the generated TypeScript is stale: it does not match the typed channels of {Path.GetFileName(assembly)}. Build without -p:ChannelsTypeScriptCheck=true to regenerate it, and commit it.");
             return 1;
         }
 

@@ -46,7 +46,7 @@ public sealed class GeneratedOutputTests
             var error = new StringWriter();
             File.WriteAllText(file, "// stale\n");
             Assert.Equal(1, Generator.Run(["--assembly", Repository.ShapesAssembly, "--out", file, "--check"], output, error));
-            Assert.Contains("is stale", error.ToString(), StringComparison.Ordinal);
+            Assert.Contains("error CHTS001: the generated TypeScript is stale", error.ToString(), StringComparison.Ordinal);
             Assert.Equal("// stale\n", File.ReadAllText(file));
 
             Assert.Equal(0, Generator.Run(["--assembly", Repository.ShapesAssembly, "--out", file], output, error));

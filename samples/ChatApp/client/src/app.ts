@@ -1,11 +1,16 @@
 import { ChannelError, ChannelsClient, type PresenceChannel, type PrivateChannel, type PresenceMember } from "@signalr-channels/client";
+// Generated on build from the server's typed channels (../../Contracts.cs): names, events, member info and whispers.
+import {
+  channels,
+  contracts,
+  type ChatMember,
+  type ChatMessage,
+  type ChatRoomEvents,
+  type ChatRoomWhispers,
+  type DirectChannelEvents,
+} from "./channels.generated.js";
 
-type ChatMessage = { id: string; userId: string; user: string; text: string };
-type RoomEvents = { message: ChatMessage };
-type Whispers = { typing: { name: string } };
-type MemberInfo = { name: string };
 type Me = { id: string; name: string; rooms: string[] };
-type InboxEvents = { direct: { userId: string; user: string } };
 type Conversation = { kind: "room"; room: string } | { kind: "dm"; userId: string; name: string };
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -40,9 +45,10 @@ function showLogin(): void {
 /** One signed-in user's page: rooms (presence channels), direct messages (private channels), status. */
 class ChatPage {
   // The client's own heartbeats (every 5 s here) measure the round trip; the status bar shows the latest.
-  private readonly client = new ChannelsClient({ url: "/hubs/chat", heartbeatIntervalMs: 5000 });
-  private readonly rooms = new Map<string, PresenceChannel<RoomEvents, MemberInfo, Whispers>>();
-  private readonly dms = new Map<string, PrivateChannel<RoomEvents>>();
+  // Incoming payloads are checked against the generated contracts; one that does not match is reported, not shown.
+  private readonly client = new ChannelsClient({ url: "/hubs/chat", heartbeatIntervalMs: 5000, validatePayloads: { contracts } });
+  private readonly rooms = new Map<string, PresenceChannel<ChatRoomEvents, ChatMember, ChatRoomWhispers>>();
+  private readonly dms = new Map<string, PrivateChannel<DirectChannelEvents>>();
   private readonly seen = new Map<string, Set<string>>();
   private readonly typing = new Map<string, ReturnType<typeof setTimeout>>();
   private current: Conversation = { kind: "room", room: "lobby" };
@@ -66,7 +72,7 @@ class ChatPage {
     for (const room of this.me.rooms) {
       this.joinRoom(room);
     }
-    this.client.private<InboxEvents>(`user.${this.me.id}`).listen("direct", (d) => {
+    this.client.private(channels.userInbox(this.me.id)).listen("direct", (d) => {
       this.dmChannel(d.userId);
       if (!(this.current.kind === "dm" && this.current.userId === d.userId)) {
         this.notice(`New direct message from ${d.user}`);
@@ -83,7 +89,7 @@ class ChatPage {
 
   private joinRoom(room: string): void {
     const channel = this.client
-      .join<RoomEvents, MemberInfo, Whispers>(`chat.${room}`)
+      .join(channels.chatRoom(room))
       .here(() => this.renderMembers())
       .joining((m) => {
         this.renderMembers();
@@ -100,12 +106,13 @@ class ChatPage {
     this.rooms.set(room, channel);
   }
 
-  private dmChannel(userId: string): PrivateChannel<RoomEvents> {
-    const name = this.me.id < userId ? `dm.${this.me.id}.${userId}` : `dm.${userId}.${this.me.id}`;
+  private dmChannel(userId: string): PrivateChannel<DirectChannelEvents> {
+    // The same channel for both users: the ids in order (as DirectChannel.Between does on the server).
+    const name = this.me.id < userId ? channels.directChannel(this.me.id, userId) : channels.directChannel(userId, this.me.id);
     let channel = this.dms.get(userId);
     if (channel === undefined) {
       channel = this.client
-        .private<RoomEvents>(name)
+        .private(name)
         .listen("message", (m, e) => this.receive({ kind: "dm", userId, name: m.userId === this.me.id ? userId : m.user }, m, e.offset))
         // A conversation opened before its channel finished subscribing gets its history now.
         .subscribed(() => {
@@ -135,7 +142,7 @@ class ChatPage {
   }
 
   /** Shows a conversation's recent messages (oldest first); live ones that arrive meanwhile are deduplicated by id. */
-  private async loadHistory(conversation: Conversation, channel: PrivateChannel<RoomEvents>): Promise<void> {
+  private async loadHistory(conversation: Conversation, channel: PrivateChannel<ChatRoomEvents | DirectChannelEvents>): Promise<void> {
     try {
       const page = await channel.history({ limit: 50, reverse: true });
       for (const event of [...page.events].reverse()) {
@@ -259,7 +266,7 @@ class ChatPage {
 
   private renderMembers(): void {
     const room = this.current.kind === "room" ? this.current.room : "lobby";
-    const members: readonly PresenceMember<MemberInfo>[] = this.rooms.get(room)?.members ?? [];
+    const members: readonly PresenceMember<ChatMember>[] = this.rooms.get(room)?.members ?? [];
     $("members").replaceChildren(
       ...[...members]
         .sort((a, b) => a.info.name.localeCompare(b.info.name))
