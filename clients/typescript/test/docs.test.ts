@@ -8,6 +8,7 @@ const pages = [
   ["docs/clients/typescript.md", 6],
   ["docs/getting-started.md", 2],
   ["README.md", 1],
+  ["docs/concepts/typed-contracts.md", 1],
 ] as const;
 
 function dedent(code: string): string {
