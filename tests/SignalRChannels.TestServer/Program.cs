@@ -28,6 +28,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.FileProviders;
 using SignalRChannels;
 using SignalRChannels.Pusher;
+using SignalRChannels.TestServer.Shapes;
 using SignalRChannels.TestServer;
 using StackExchange.Redis;
 
@@ -62,6 +63,13 @@ var channels = builder.Services.AddSignalR()
             user.Identity?.IsAuthenticated == true
                 ? new PresenceMember(user.FindFirstValue(ClaimTypes.NameIdentifier)!, new { name = user.Identity.Name })
                 : null);
+        // Typed channels (TypedShapes.cs): payloads that do not match their declarations are refused.
+        channels.Private("shop-orders.{orderId}", (ClaimsPrincipal user) => user.Identity?.IsAuthenticated == true);
+        channels.Presence("shop-store.{storeId}.aisle.{aisle}", (ClaimsPrincipal user) =>
+            user.Identity?.IsAuthenticated == true
+                ? new PresenceMember(user.FindFirstValue(ClaimTypes.NameIdentifier)!, new Shopper(user.Identity.Name!, Avatar: null))
+                : null);
+        channels.AddChannelContracts(typeof(OrderChannel).Assembly, validatePayloads: true);
         // Covers history.x, private-history.x and presence-history.x.
         channels.History("history.*", size: 1000, ttl: TimeSpan.FromMinutes(10));
         channels.History("queue.*", size: 100_000, ttl: TimeSpan.FromMinutes(10));
@@ -224,6 +232,16 @@ app.MapPost("/queue-many/{channel}/{eventName}/{count:int}", async (
     }
 
     return Results.Ok(new { accepted, refused = (int?)null, code = (string?)null });
+});
+
+// Publishes one sample of each typed event (TypedShapes.cs) to the typed channels of order `orderId` and aisle `aisle`.
+app.MapPost("/typed-samples/{orderId:long}/{aisle:int}", async (long orderId, int aisle, IChannelBroadcaster broadcaster, CancellationToken ct) =>
+{
+    await broadcaster.PublishAsync(TypedSamples.Shipped(orderId), cancellationToken: ct);
+    await broadcaster.Channel(new OrderChannel(orderId)).PublishAsync("order.cancelled", TypedSamples.Cancelled(orderId), ct);
+    await broadcaster.Channel(new AisleChannel("s1", aisle)).PublishAsync(nameof(Announcement), TypedSamples.Announcement("aisle " + aisle), ct);
+    await broadcaster.Channel(new NewsChannel()).PublishAsync("headline", TypedSamples.Announcement("news"), ct);
+    return Results.NoContent();
 });
 
 // Which node answered (through a load balancer).

@@ -5,7 +5,7 @@ internal static class Repository
     /// <summary>The repository root: the directory above the test binaries that holds SignalRChannels.sln.</summary>
     public static string Root { get; } = FindRoot();
 
-    public static string ShapesAssembly => typeof(Shapes.OrderChannel).Assembly.Location;
+    public static string ShapesAssembly => typeof(SignalRChannels.TestServer.Shapes.OrderChannel).Assembly.Location;
 
     /// <summary>The expected module, in the source tree (so UPDATE_EXPECTED=1 rewrites the committed file).</summary>
     public static string ExpectedShapes => Path.Combine(Root, "tests", "SignalRChannels.TypeScript.Tests", "Expected", "shapes.ts");
