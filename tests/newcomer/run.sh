@@ -103,6 +103,29 @@ readme_app() {
   dotnet build -c Release
 }
 
+# The typed-contracts generator from its package: a [Channel] record in, the TypeScript module out on build.
+typed_app() {
+  local version
+  version="$(basename "$(ls "$WORK"/feed/SignalRChannels.[0-9]*.nupkg)" .nupkg)"; version="${version#SignalRChannels.}"
+  dotnet new web -o "$WORK/TypedApp" --debug:custom-hive "$WORK/dotnet-new-hive-typed" || return 1
+  cd "$WORK/TypedApp" || return 1
+  dotnet add package SignalRChannels --version "$version" || return 1
+  dotnet add package SignalRChannels.TypeScript --version "$version" || return 1
+  cat >Contracts.cs <<'CS'
+using SignalRChannels;
+
+[Channel("private-orders.{orderId}")]
+[Broadcasts(typeof(OrderShipped))]
+public sealed record OrderChannel(long OrderId) : TypedChannel;
+
+public sealed record OrderShipped(long OrderId, string? Carrier);
+CS
+  dotnet build -c Release -p:ChannelsTypeScriptOutput=client/channels.generated.ts || return 1
+  grep -q 'orderChannel: (orderId: number)' client/channels.generated.ts \
+    && grep -q 'carrier: string | null;' client/channels.generated.ts \
+    || { echo "the packaged generator did not write the expected module"; cat client/channels.generated.ts; return 1; }
+}
+
 # start NAME DLL_DIR: runs the app on a free port; sets URL.
 start_app() {
   local dir="$1" name="$2" log="$LOGS/$2-run.log"
@@ -135,9 +158,12 @@ step "dotnet new channels-app from the packed template; npm install the packed c
 template_job=$!
 step "README Program.cs pasted into dotnet new web with the packed package; build" readme_app &
 readme_job=$!
+step "a [Channel] record with the packed SignalRChannels.TypeScript generates its TypeScript on build" typed_app &
+typed_job=$!
 wait $template_job; template_ok=$?
 wait $readme_job; readme_ok=$?
-passed=$((passed + (template_ok == 0) + (readme_ok == 0))); failed=$((failed + (template_ok != 0) + (readme_ok != 0)))
+wait $typed_job; typed_ok=$?
+passed=$((passed + (template_ok == 0) + (readme_ok == 0) + (typed_ok == 0))); failed=$((failed + (template_ok != 0) + (readme_ok != 0) + (typed_ok != 0)))
 [ $template_ok = 0 ] && [ $readme_ok = 0 ] || finish
 step "run the template app" start_app "$WORK/TemplateApp" TemplateApp || finish
 TEMPLATE_URL="$URL"
