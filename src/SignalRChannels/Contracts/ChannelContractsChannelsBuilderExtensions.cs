@@ -24,12 +24,8 @@ public static class ChannelContractsChannelsBuilderExtensions
         ArgumentNullException.ThrowIfNull(assembly);
         foreach (var contract in ChannelContract.FromAssembly(assembly))
         {
-            // Formatting a name checks that every placeholder names a property.
-            foreach (var name in contract.Pattern.ParameterNames)
-            {
-                _ = contract.Type.GetProperty(name, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase)
-                    ?? throw new InvalidOperationException($"{contract.Type.Name}: the placeholder {{{name}}} of '{contract.Pattern.Text}' names no public property.");
-            }
+            // Building the name formatter checks that every placeholder names a property.
+            _ = TypedChannel.FormatterFor(contract.Type);
 
             if (validatePayloads)
             {

@@ -16,7 +16,7 @@ public abstract record TypedChannel
     private static readonly ConcurrentDictionary<Type, Func<TypedChannel, string>> s_formatters = new();
 
     /// <summary>The full channel name, for example <c>private-orders.42</c>.</summary>
-    public string Name => s_formatters.GetOrAdd(GetType(), CreateFormatter)(this);
+    public string Name => FormatterFor(GetType())(this);
 
     /// <summary>The full channel name.</summary>
     /// <param name="channel">The channel.</param>
@@ -25,6 +25,9 @@ public abstract record TypedChannel
     /// <summary>The full channel name.</summary>
     /// <returns><see cref="Name"/>.</returns>
     public sealed override string ToString() => Name;
+
+    /// <summary>The name formatter of a typed channel type; throws when its declaration is incomplete.</summary>
+    internal static Func<TypedChannel, string> FormatterFor(Type type) => s_formatters.GetOrAdd(type, CreateFormatter);
 
     private static Func<TypedChannel, string> CreateFormatter(Type type)
     {
