@@ -1,7 +1,7 @@
 namespace SignalRChannels;
 
 /// <summary>
-/// Queued broadcasting (Laravel's <c>ShouldBroadcast</c>): <see cref="EnqueueAsync"/> returns as soon as the event is
+/// Queued broadcasting (Laravel's <c>ShouldBroadcast</c>): <see cref="EnqueueAsync(string, string, object?, string?, CancellationToken)"/> returns as soon as the event is
 /// accepted by the queue store, and a background worker publishes it, in order per channel, retrying transient
 /// failures with exponential backoff and dead-lettering what still fails. Registered by
 /// <c>AddQueuedBroadcasting()</c>; with <c>AddRedis()</c> the queue lives in Redis Streams and survives a node crash.
@@ -26,6 +26,48 @@ public interface IChannelQueue
     /// enqueue it again).
     /// </exception>
     Task<string> EnqueueAsync(string channel, string eventName, object? data, string? toOthers = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Queues a typed event (<see cref="IBroadcastEvent"/>) for each of its channels, under its name and with its payload,
+    /// as <see cref="IChannelBroadcaster.PublishAsync(IBroadcastEvent, string?, CancellationToken)"/> publishes it at once.
+    /// Every channel name is checked before anything is queued; each channel's event is then queued (and delivered) on
+    /// its own, with its own id.
+    /// </summary>
+    /// <param name="broadcastEvent">The event.</param>
+    /// <param name="toOthers">A connection id to leave out, or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels before the next event is handed to the store.</param>
+    /// <returns>The events' ids, one per distinct channel, in the order of <see cref="IBroadcastEvent.BroadcastOn"/>.</returns>
+    /// <exception cref="ChannelException">
+    /// <c>invalid_channel</c> when a channel is invalid or there is none (nothing is queued); otherwise as the other
+    /// overload, for the channel that failed (the ones before it are queued).
+    /// </exception>
+    async Task<IReadOnlyList<string>> EnqueueAsync(IBroadcastEvent broadcastEvent, string? toOthers = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(broadcastEvent);
+        var channels = broadcastEvent.BroadcastOn().Distinct(StringComparer.Ordinal).ToArray();
+        if (channels.Length == 0)
+        {
+            throw new ChannelException(ChannelErrorCodes.InvalidChannel, $"{broadcastEvent.GetType().Name}.BroadcastOn() names no channel");
+        }
+
+        foreach (var channel in channels)
+        {
+            if (!ChannelName.TryParse(channel, ChannelName.DefaultMaxLength, out _, out var error))
+            {
+                throw new ChannelException(ChannelErrorCodes.InvalidChannel, $"'{channel}' is not a valid channel name: {error}");
+            }
+        }
+
+        var eventName = broadcastEvent.BroadcastAs();
+        var data = broadcastEvent.BroadcastWith();
+        var ids = new string[channels.Length];
+        for (var i = 0; i < channels.Length; i++)
+        {
+            ids[i] = await EnqueueAsync(channels[i], eventName, data, toOthers, cancellationToken).ConfigureAwait(false);
+        }
+
+        return ids;
+    }
 
     /// <summary>Reads dead letters, oldest first.</summary>
     /// <param name="maxCount">The most to return.</param>

@@ -6,7 +6,7 @@ namespace SignalRChannels;
 public sealed class QueuedBroadcastingOptions
 {
     /// <summary>
-    /// The most events that may wait in the queue; past it <see cref="IChannelQueue.EnqueueAsync"/> answers
+    /// The most events that may wait in the queue; past it <see cref="IChannelQueue.EnqueueAsync(string, string, object?, string?, CancellationToken)"/> answers
     /// <c>limit_exceeded</c> at once. With Redis the bound applies per partition, as <c>Capacity / Partitions</c>
     /// (rounded up). The default is 100,000.
     /// </summary>

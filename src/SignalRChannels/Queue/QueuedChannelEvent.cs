@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace SignalRChannels;
 
 /// <summary>
-/// An event the queue accepted (<see cref="IChannelQueue.EnqueueAsync"/>), waiting to be published. Stores keep it as
+/// An event the queue accepted (<see cref="IChannelQueue.EnqueueAsync(string, string, object?, string?, CancellationToken)"/>), waiting to be published. Stores keep it as
 /// JSON; <see cref="Receipt"/> is what the store that handed it out needs to acknowledge it.
 /// </summary>
 public sealed class QueuedChannelEvent

@@ -40,6 +40,39 @@ public sealed class QueuedBroadcastingTests
     }
 
     [Fact]
+    public async Task EnqueueTypedEvent_QueuesItForEachOfItsChannels_UnderItsName()
+    {
+        await using var server = await StartAsync(_ => { });
+        var client = await server.ConnectAsync();
+        await client.SubscribeAsync("history.typed");
+        await client.SubscribeAsync("plain.typed");
+        var queue = server.Services.GetRequiredService<IChannelQueue>();
+
+        var ids = await queue.EnqueueAsync(new PriceChanged(["history.typed", "plain.typed", "history.typed"], 42)).DefaultTimeout();
+
+        var received = new[] { await client.NextEventAsync(), await client.NextEventAsync() }.OrderBy(e => e.Channel, StringComparer.Ordinal).ToArray();
+        Assert.Equal(2, ids.Count);
+        Assert.Equal(["history.typed", "plain.typed"], received.Select(e => e.Channel));
+        Assert.All(received, e => Assert.Equal((nameof(PriceChanged), """{"cents":42}"""), (e.Event, e.DataJson())));
+        Assert.Equal(ids.Order(StringComparer.Ordinal), received.Select(e => e.Id!).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task EnqueueTypedEvent_WithAnInvalidChannel_QueuesNothing()
+    {
+        await using var server = await StartAsync(_ => { });
+        var client = await server.ConnectAsync();
+        await client.SubscribeAsync("plain.ok");
+        var queue = server.Services.GetRequiredService<IChannelQueue>();
+
+        var ex = await Assert.ThrowsAsync<ChannelException>(() => queue.EnqueueAsync(new PriceChanged(["plain.ok", "bad channel!"], 1)).DefaultTimeout());
+        await queue.EnqueueAsync("plain.ok", "Marker", null).DefaultTimeout();
+
+        Assert.Equal(ChannelErrorCodes.InvalidChannel, ex.Code);
+        Assert.Equal("Marker", (await client.NextEventAsync()).Event);
+    }
+
+    [Fact]
     public async Task Enqueue_FullQueue_IsRefusedAtOnceWithLimitExceeded_AndEveryAcceptedEventIsStillDelivered()
     {
         var store = new ControlledEventStore(TimeProvider.System);
@@ -236,6 +269,13 @@ public sealed class QueuedBroadcastingTests
                 services?.Invoke(builder.Services);
             },
         });
+
+    private sealed record PriceChanged(IReadOnlyList<string> Channels, int Cents) : IBroadcastEvent
+    {
+        public IEnumerable<string> BroadcastOn() => Channels;
+
+        public object? BroadcastWith() => new { cents = Cents };
+    }
 
     private sealed class RecordingDeadLetterHandler : IChannelDeadLetterHandler
     {
