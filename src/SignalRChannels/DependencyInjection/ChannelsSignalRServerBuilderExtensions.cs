@@ -75,12 +75,14 @@ public static class ChannelsSignalRServerBuilderExtensions
         services.TryAddSingleton<IChannelBroadcaster, ChannelBroadcaster>();
         services.TryAddSingleton<ChannelHubServices>();
         services.TryAddSingleton<ChannelHubFilter>();
+        services.TryAddSingleton<SignalRChannels.Query.NodeOccupancy>();
 
         // The backend seams: in-memory defaults, replaced by AddRedis() or any other implementation.
         services.TryAddSingleton<IChannelCommandBus, LocalChannelCommandBus>();
         services.TryAddSingleton<IChannelEventStore, InMemoryChannelEventStore>();
         services.TryAddSingleton<IPresenceStore, InMemoryPresenceStore>();
         services.TryAddSingleton<PresenceTracker>();
+        services.TryAddSingleton<IChannelsQuery, SignalRChannels.Query.LocalChannelsQuery>();
         if (firstCall)
         {
             services.AddHostedService<ChannelCommandListener>();

@@ -64,7 +64,7 @@ internal sealed class ChannelHubFilter(
         if (context.Hub is ChannelHub hub)
         {
             hub.Services = services;
-            lifecycle.OnConnected(Subscriptions.ChannelCaller.From(context.Context));
+            await lifecycle.OnConnectedAsync(Subscriptions.ChannelCaller.From(context.Context)).ConfigureAwait(false);
         }
 
         await next(context).ConfigureAwait(false);

@@ -23,6 +23,9 @@ internal sealed class ConnectionChannels(string connectionId, string? userId, st
 
     public RateLimiter WhisperLimiter { get; } = whisperLimiter;
 
+    /// <summary>What the query API lists of the connection; set when it is registered.</summary>
+    public ChannelsConnectionInfo? Info { get; set; }
+
     public bool TryGet(ChannelName channel, out PresenceMember? member)
     {
         lock (_channels)
