@@ -76,6 +76,7 @@ public static class ChannelsSignalRServerBuilderExtensions
         services.TryAddSingleton<ChannelHubServices>();
         services.TryAddSingleton<ChannelHubFilter>();
         services.TryAddSingleton<SignalRChannels.Query.NodeOccupancy>();
+        services.TryAddSingleton<SignalRChannels.Api.CoreChannelNamespace>();
 
         // The backend seams: in-memory defaults, replaced by AddRedis() or any other implementation.
         services.TryAddSingleton<IChannelCommandBus, LocalChannelCommandBus>();
