@@ -48,4 +48,12 @@ public interface IChannelsQuery
     /// <param name="cancellationToken">Cancels the query.</param>
     /// <returns>One entry per node whose lease is alive, ordered by node id.</returns>
     ValueTask<IReadOnlyList<ChannelsNodeInfo>> GetNodesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The statistics of a connection held by this node (find a user's connections and their nodes with
+    /// <see cref="GetUserConnectionsAsync"/>); they are kept in the node's memory only, never in Redis.
+    /// </summary>
+    /// <param name="connectionId">The connection id.</param>
+    /// <returns>The connection's statistics, or null when this node does not hold the connection.</returns>
+    ChannelsConnectionStatistics? GetConnectionStatistics(string connectionId);
 }

@@ -16,7 +16,8 @@ internal sealed class RedisChannelsQuery(
     IOptions<ChannelsRedisOptions> redisOptions,
     IOptions<PresenceOptions> presenceOptions,
     TimeProvider timeProvider,
-    IPresenceStore presence) : ChannelsQueryBase(presence)
+    IPresenceStore presence,
+    SignalRChannels.Subscriptions.ConnectionRegistry connections) : ChannelsQueryBase(presence, connections)
 {
     private readonly string _prefix = redisOptions.Value.Prefix;
 

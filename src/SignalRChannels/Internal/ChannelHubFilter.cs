@@ -33,6 +33,7 @@ internal sealed class ChannelHubFilter(
         }
 
         hub.Services = services;
+        invocationContext.Context.Features.Get<Diagnostics.ConnectionTraffic>()?.Invoked();
         try
         {
             return await next(invocationContext).ConfigureAwait(false);

@@ -6,8 +6,9 @@ namespace SignalRChannels.Query;
 internal sealed class LocalChannelsQuery(
     NodeOccupancy occupancy,
     IPresenceStore presence,
+    Subscriptions.ConnectionRegistry connections,
     IOptions<PresenceOptions> options,
-    TimeProvider timeProvider) : ChannelsQueryBase(presence)
+    TimeProvider timeProvider) : ChannelsQueryBase(presence, connections)
 {
     public override ValueTask<IReadOnlyList<ChannelOccupancy>> GetOccupiedChannelsAsync(string? prefix = null, CancellationToken cancellationToken = default)
     {

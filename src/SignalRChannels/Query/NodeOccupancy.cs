@@ -13,10 +13,17 @@ internal sealed class NodeOccupancy
     private readonly IOccupancySink? _sink;
     private long _connections;
 
-    public NodeOccupancy(IEnumerable<IOccupancySink> sinks)
+    public NodeOccupancy(IEnumerable<IOccupancySink> sinks, Diagnostics.ChannelsMetrics? metrics = null)
     {
         _sink = sinks.LastOrDefault();
         _sink?.Attach(this);
+        metrics?.ObserveOccupiedChannels(() =>
+        {
+            lock (_gate)
+            {
+                return _channels.Count;
+            }
+        });
     }
 
     public long Connections => Interlocked.Read(ref _connections);

@@ -36,6 +36,7 @@ internal sealed class ConnectionLifecycle(
 
         var connection = connections.Get(caller.ConnectionId);
         connection.Info = ConnectionDescriber.Describe(caller, presenceOptions.Value.NodeId, timeProvider.GetUtcNow());
+        connection.Traffic = caller.Hub?.Features.Get<Diagnostics.ConnectionTraffic>();
         metrics.Connected();
         await occupancy.ConnectedAsync(connection.Info).ConfigureAwait(false);
     }

@@ -28,7 +28,8 @@ internal sealed class QueryNode : IAsyncDisposable
         Presence = new RedisPresenceStore(connection, presenceOptions, prefix, time);
         _writer = new RedisOccupancyWriter(connection, redisOptions, Options.Create(presenceOptions), time, NullLogger<RedisOccupancyWriter>.Instance);
         Occupancy = new NodeOccupancy([_writer]);
-        Query = new RedisChannelsQuery(connection, redisOptions, Options.Create(presenceOptions), time, Presence);
+        var registry = new SignalRChannels.Subscriptions.ConnectionRegistry(Options.Create(new ChannelsOptions()));
+        Query = new RedisChannelsQuery(connection, redisOptions, Options.Create(presenceOptions), time, Presence, registry);
         NodeId = nodeId;
     }
 
