@@ -32,17 +32,6 @@ internal sealed class ConnectionChannels(string connectionId, string? userId, st
     /// <summary>The last heartbeat: when it arrived and the round trip the client measured before it (ms), if any.</summary>
     public (DateTimeOffset At, double? RoundTripMs)? LastHeartbeat { get; set; }
 
-    public int Count
-    {
-        get
-        {
-            lock (_channels)
-            {
-                return _channels.Count;
-            }
-        }
-    }
-
     public bool TryGet(ChannelName channel, out PresenceMember? member)
     {
         lock (_channels)
