@@ -44,6 +44,7 @@ public static class ChannelsSignalRServerBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PresenceOptions>, PresenceOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
+        services.TryAddSingleton<SignalRChannels.Diagnostics.TrafficTotals>();
         services.TryAddSingleton<SignalRChannels.Diagnostics.ChannelsMetrics>();
         services.AddAuthorizationCore();
 

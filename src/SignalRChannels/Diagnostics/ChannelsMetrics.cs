@@ -30,10 +30,8 @@ internal sealed class ChannelsMetrics
     private readonly Counter<long> _recoveries;
     private readonly Counter<long> _presenceChanges;
     private readonly Histogram<double> _roundTrip;
-    private readonly Counter<long> _io;
-    private readonly Counter<long> _messages;
 
-    public ChannelsMetrics(IMeterFactory meterFactory, ChannelRegistry registry)
+    public ChannelsMetrics(IMeterFactory meterFactory, ChannelRegistry registry, TrafficTotals traffic)
     {
         _registry = registry;
         _meter = meterFactory.Create(MeterName);
@@ -45,8 +43,17 @@ internal sealed class ChannelsMetrics
         _recoveries = _meter.CreateCounter<long>("signalrchannels.recoveries", "{recovery}", "Resubscribes that asked to recover missed events, by outcome.");
         _presenceChanges = _meter.CreateCounter<long>("signalrchannels.presence.changes", "{change}", "Members joining and leaving presence channels.");
         _roundTrip = _meter.CreateHistogram<double>("signalrchannels.heartbeat.round_trip_time", "ms", "Round-trip times reported by clients through Heartbeat.");
-        _io = _meter.CreateCounter<long>("signalrchannels.io", "By", "Bytes read from and written to channel connections' transports.");
-        _messages = _meter.CreateCounter<long>("signalrchannels.messages", "{message}", "Hub invocations received from channel connections, and messages written to them.");
+        // Summed from the connections' own counters when collected: a delivery never touches state shared between connections.
+        _meter.CreateObservableCounter<long>("signalrchannels.io", () =>
+        {
+            var sums = traffic.Sum();
+            return [new(sums.BytesReceived, s_receive), new(sums.BytesSent, s_transmit)];
+        }, "By", "Bytes read from and written to channel connections' transports.");
+        _meter.CreateObservableCounter<long>("signalrchannels.messages", () =>
+        {
+            var sums = traffic.Sum();
+            return [new(sums.Invocations, s_receive), new(sums.MessagesSent, s_transmit)];
+        }, "{message}", "Hub invocations received from channel connections, and messages written to them.");
     }
 
     /// <summary>Reports the node's occupied channels, read when a listener collects.</summary>
@@ -80,10 +87,6 @@ internal sealed class ChannelsMetrics
         _presenceChanges.Add(1, new("change", change), new("reason", reason));
 
     public void RoundTrip(double milliseconds) => _roundTrip.Record(milliseconds);
-
-    public void Transferred(long bytes, bool received) => _io.Add(bytes, received ? s_receive : s_transmit);
-
-    public void Message(bool received) => _messages.Add(1, received ? s_receive : s_transmit);
 
     private static KeyValuePair<string, object?> Kind(ChannelName channel) =>
         new("channel.kind", channel.Kind switch { ChannelKind.Private => "private", ChannelKind.Presence => "presence", _ => "public" });

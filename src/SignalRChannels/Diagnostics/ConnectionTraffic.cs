@@ -2,9 +2,10 @@ namespace SignalRChannels.Diagnostics;
 
 /// <summary>
 /// One channel connection's traffic, counted where it crosses the transport (<see cref="CountingTransport"/>) and
-/// where the hub dispatches its invocations; also fed to the node's aggregate instruments. Thread-safe.
+/// where the hub dispatches its invocations; the meter sums them when it collects (<see cref="TrafficTotals"/>).
+/// Thread-safe; uncontended (one connection's writes are serialized by SignalR).
 /// </summary>
-internal sealed class ConnectionTraffic(ChannelsMetrics metrics)
+internal sealed class ConnectionTraffic
 {
     private long _bytesReceived;
     private long _bytesSent;
@@ -22,25 +23,21 @@ internal sealed class ConnectionTraffic(ChannelsMetrics metrics)
     public void Received(long bytes)
     {
         Interlocked.Add(ref _bytesReceived, bytes);
-        metrics.Transferred(bytes, received: true);
     }
 
     public void Sent(long bytes)
     {
         Interlocked.Add(ref _bytesSent, bytes);
-        metrics.Transferred(bytes, received: false);
     }
 
     /// <summary>SignalR flushes once per message it writes (events, results, pings).</summary>
     public void Flushed()
     {
         Interlocked.Increment(ref _messagesSent);
-        metrics.Message(received: false);
     }
 
     public void Invoked()
     {
         Interlocked.Increment(ref _invocations);
-        metrics.Message(received: true);
     }
 }

@@ -12,7 +12,7 @@ namespace SignalRChannels.Internal;
 /// hub in the app gets SignalR's own resolver, untouched. Channel connections are also watched for silence
 /// (<see cref="Heartbeat.SilentConnectionMonitor"/>) and their traffic counted (<see cref="Diagnostics.CountingTransport"/>).
 /// </summary>
-// Nine dependencies: the constructor of SignalR's HubConnectionHandler<THub>, passed through, the silence monitor and metrics.
+// Nine dependencies: the constructor of SignalR's HubConnectionHandler<THub>, passed through, the silence monitor and the traffic totals.
 internal sealed class ChannelHubConnectionHandler<THub>(
     HubLifetimeManager<THub> lifetimeManager,
     IHubProtocolResolver protocolResolver,
@@ -22,7 +22,7 @@ internal sealed class ChannelHubConnectionHandler<THub>(
     IUserIdProvider userIdProvider,
     IServiceScopeFactory serviceScopeFactory,
     Heartbeat.SilentConnectionMonitor silenceMonitor,
-    Diagnostics.ChannelsMetrics metrics)
+    Diagnostics.TrafficTotals traffic)
     : HubConnectionHandler<THub>(
         lifetimeManager,
         s_isChannelHub ? new CodedErrorHubProtocolResolver(protocolResolver) : protocolResolver,
@@ -43,7 +43,8 @@ internal sealed class ChannelHubConnectionHandler<THub>(
             return;
         }
 
-        Diagnostics.CountingTransport.Wrap(connection, new Diagnostics.ConnectionTraffic(metrics));
+        var counted = traffic.Open();
+        Diagnostics.CountingTransport.Wrap(connection, counted);
         silenceMonitor.Watch(connection);
         try
         {
@@ -52,6 +53,7 @@ internal sealed class ChannelHubConnectionHandler<THub>(
         finally
         {
             silenceMonitor.Forget(connection);
+            traffic.Close(counted);
         }
     }
 }
