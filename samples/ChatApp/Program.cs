@@ -4,6 +4,8 @@ using SignalRChannels;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -21,8 +23,29 @@ builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationSc
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
             return Task.CompletedTask;
         };
+        options.Events.OnRedirectToAccessDenied = context =>
+        {
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            return Task.CompletedTask;
+        };
     });
-builder.Services.AddAuthorization();
+// The channels HTTP API (/channels-api) is for the display names listed in Monitoring:Admins only.
+var admins = builder.Configuration.GetSection("Monitoring:Admins").Get<string[]>() ?? [];
+builder.Services.AddAuthorization(options => options.AddPolicy("channels-admin", policy =>
+    policy.RequireAuthenticatedUser().RequireAssertion(context => admins.Contains(context.User.Identity?.Name, StringComparer.Ordinal))));
+
+// Metrics: the SignalRChannels meter and SignalR's connection meter, scraped by Prometheus at /metrics;
+// Monitoring:ConsoleExporter=true also prints them every 10 s.
+builder.Services.AddOpenTelemetry()
+    .ConfigureResource(resource => resource.AddService("chatapp"))
+    .WithMetrics(metrics =>
+    {
+        metrics.AddMeter("SignalRChannels", "Microsoft.AspNetCore.Http.Connections").AddPrometheusExporter();
+        if (builder.Configuration.GetValue<bool>("Monitoring:ConsoleExporter"))
+        {
+            metrics.AddConsoleExporter((_, reader) => reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = 10_000);
+        }
+    });
 
 var channelsBuilder = builder.Services.AddSignalR()
     .AddMessagePackProtocol()
@@ -91,6 +114,9 @@ app.MapGet("/api/me", (ClaimsPrincipal user) =>
     user.UserId() is { } id ? Results.Ok(new { id, name = user.Identity!.Name, rooms = Rooms.All }) : Results.Unauthorized());
 
 app.MapChannelHub<ChatHub>("/hubs/chat").RequireAuthorization();
+app.MapChannelsApi("/channels-api", "channels-admin");
+// Prometheus text format; expose it to the scraper only (a private port or network in production).
+app.MapPrometheusScrapingEndpoint("/metrics");
 
 app.Run();
 

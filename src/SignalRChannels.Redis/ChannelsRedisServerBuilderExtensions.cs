@@ -65,6 +65,10 @@ public static class ChannelsRedisServerBuilderExtensions
             services.AddHostedService<BackplaneResyncService>();
         }
 
+        // The query API reads every live node's counts; each node writes its own under its presence lease.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<SignalRChannels.Query.IOccupancySink, SignalRChannels.Redis.Query.RedisOccupancyWriter>());
+        services.Replace(ServiceDescriptor.Singleton<IChannelsQuery, SignalRChannels.Redis.Query.RedisChannelsQuery>());
+
         // Reported by the app's health endpoint, if it maps one (app.MapHealthChecks("/healthz")).
         services.AddHealthChecks().AddCheck<RedisHealthCheck>("signalrchannels-redis", tags: ["signalrchannels", "redis"]);
 

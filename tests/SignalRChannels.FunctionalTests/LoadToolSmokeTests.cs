@@ -39,6 +39,7 @@ public class LoadToolSmokeTests(RedisFixture redis) : IClassFixture<RedisFixture
                 "### Event pipeline, one node",
                 "### Many channels, one node", "### Many channels, 2 nodes via Redis", "### Idle connections with heartbeats",
                 "### Presence churn, one node", "### Socket.IO 4 peer, one node", "### Socket.IO 4 peer, 2 nodes via Redis",
+                "### Query API: 50 channels and 50 connections on 2 nodes",
             })
             {
                 Assert.Contains(heading, report);

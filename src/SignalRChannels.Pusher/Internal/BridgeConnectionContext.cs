@@ -20,6 +20,7 @@ internal sealed class BridgeConnectionContext : DefaultConnectionContext
         _onAbort = onAbort;
         User = http.User;
         Features.Set<IHttpContextFeature>(new HttpContextFeature(http));
+        Features.Set(new SignalRChannels.Query.ConnectionTransportFeature("websockets", "pusher"));
     }
 
     public override void Abort(ConnectionAbortedException abortReason)

@@ -11,6 +11,8 @@ internal sealed class PusherApps(IOptions<PusherOptions> options)
     /// <summary>The first app: its channel names are the core's channel names.</summary>
     public PusherApp Default => _apps[0];
 
+    public IReadOnlyList<PusherApp> All => _apps;
+
     public PusherApp? FindByKey(string? key) =>
         key is null ? null : Array.Find(_apps, a => string.Equals(a.Key, key, StringComparison.Ordinal));
 

@@ -21,7 +21,4 @@ internal static partial class PusherLog
 
     [LoggerMessage(105, LogLevel.Information, "A Pusher connection was refused: {Reason}")]
     public static partial void Refused(ILogger logger, string reason);
-
-    [LoggerMessage(106, LogLevel.Information, "Pusher HTTP API request refused with {Status}: {Reason}")]
-    public static partial void ApiRefused(ILogger logger, int status, string reason);
 }

@@ -36,6 +36,16 @@ internal static class PresenceRedisKeys
 
     public static RedisKey Info(string prefix, ChannelName channel) => ChannelKeyPrefix(prefix) + channel.Value + InfoSuffix;
 
+    /// <summary>The KEYS of <see cref="PresenceRedisScripts.Sweep"/> for one dead node: its presence and its query counts.</summary>
+    public static RedisKey[] SweepKeys(string prefix, string nodeId) =>
+    [
+        Leases(prefix),
+        Node(prefix, nodeId),
+        Query.OccupancyRedisKeys.Nodes(prefix),
+        Query.OccupancyRedisKeys.Channels(prefix, nodeId),
+        Query.OccupancyRedisKeys.Users(prefix, nodeId),
+    ];
+
     /// <summary>A node's record of one of its connections.</summary>
     public static string NodeEntry(ChannelName channel, string connectionId) => channel.Value + EntrySeparator + connectionId;
 }

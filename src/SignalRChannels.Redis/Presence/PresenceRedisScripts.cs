@@ -46,9 +46,11 @@ internal static class PresenceRedisScripts
         """;
 
     /// <summary>
-    /// KEYS: leases, the dead node's set. ARGV: node id, cutoff (ms), channel key prefix, conns/counts/info suffixes.
-    /// Claims the node (removes its lease) only if its lease is still older than the cutoff, so exactly one sweeper
-    /// gets its connections and a node that heartbeated in the meantime is spared. Returns a flat array of
+    /// KEYS: leases, the dead node's set, the query counts' nodes hash, the dead node's channel counts and user
+    /// connections (<see cref="Query.OccupancyRedisKeys"/>). ARGV: node id, cutoff (ms), channel key prefix,
+    /// conns/counts/info suffixes. Claims the node (removes its lease) only if its lease is still older than the
+    /// cutoff, so exactly one sweeper gets its connections and a node that heartbeated in the meantime is spared;
+    /// the node's query counts go with it. Returns a flat array of
     /// {channel, member id, info, channelVacated} for each member that lost its last connection.
     /// </summary>
     /// <remarks>Touches channel keys not declared in KEYS: fine on a standalone or replicated Redis, not on Redis Cluster.</remarks>
@@ -58,6 +60,8 @@ internal static class PresenceRedisScripts
           return {}
         end
         redis.call('ZREM', KEYS[1], ARGV[1])
+        redis.call('HDEL', KEYS[3], ARGV[1])
+        redis.call('DEL', KEYS[4], KEYS[5])
         local entries = redis.call('SMEMBERS', KEYS[2])
         redis.call('DEL', KEYS[2])
         local left = {}

@@ -138,7 +138,7 @@ internal sealed class RedisPresenceStore : IPresenceStore
             cancellationToken.ThrowIfCancellationRequested();
             var left = (RedisResult[])(await database.ScriptEvaluateAsync(
                 PresenceRedisScripts.Sweep,
-                [_leases, PresenceRedisKeys.Node(_prefix, nodeId)],
+                PresenceRedisKeys.SweepKeys(_prefix, nodeId),
                 [
                     nodeId,
                     cutoff,

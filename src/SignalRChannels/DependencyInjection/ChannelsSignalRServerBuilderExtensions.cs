@@ -44,6 +44,7 @@ public static class ChannelsSignalRServerBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PresenceOptions>, PresenceOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
+        services.TryAddSingleton<SignalRChannels.Diagnostics.TrafficTotals>();
         services.TryAddSingleton<SignalRChannels.Diagnostics.ChannelsMetrics>();
         services.AddAuthorizationCore();
 
@@ -75,12 +76,15 @@ public static class ChannelsSignalRServerBuilderExtensions
         services.TryAddSingleton<IChannelBroadcaster, ChannelBroadcaster>();
         services.TryAddSingleton<ChannelHubServices>();
         services.TryAddSingleton<ChannelHubFilter>();
+        services.TryAddSingleton<SignalRChannels.Query.NodeOccupancy>();
+        services.TryAddSingleton<SignalRChannels.Api.CoreChannelNamespace>();
 
         // The backend seams: in-memory defaults, replaced by AddRedis() or any other implementation.
         services.TryAddSingleton<IChannelCommandBus, LocalChannelCommandBus>();
         services.TryAddSingleton<IChannelEventStore, InMemoryChannelEventStore>();
         services.TryAddSingleton<IPresenceStore, InMemoryPresenceStore>();
         services.TryAddSingleton<PresenceTracker>();
+        services.TryAddSingleton<IChannelsQuery, SignalRChannels.Query.LocalChannelsQuery>();
         if (firstCall)
         {
             services.AddHostedService<ChannelCommandListener>();

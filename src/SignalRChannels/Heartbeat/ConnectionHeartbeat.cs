@@ -8,7 +8,7 @@ internal sealed class ConnectionHeartbeat(Subscriptions.ConnectionRegistry conne
 {
     public long Beat(Subscriptions.ChannelCaller caller, double? roundTripMs)
     {
-        connections.Get(caller.ConnectionId);
+        var connection = connections.Get(caller.ConnectionId);
         if (roundTripMs is { } rtt && (double.IsNaN(rtt) || rtt < 0 || rtt > 600_000))
         {
             throw new ChannelException(ChannelErrorCodes.InvalidArgument, "roundTripMs must be 0 to 600000");
@@ -19,6 +19,8 @@ internal sealed class ConnectionHeartbeat(Subscriptions.ConnectionRegistry conne
             metrics.RoundTrip(measured);
         }
 
-        return timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        var now = timeProvider.GetUtcNow();
+        connection.LastHeartbeat = (now, roundTripMs);
+        return now.ToUnixTimeMilliseconds();
     }
 }

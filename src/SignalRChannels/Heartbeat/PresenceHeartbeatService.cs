@@ -7,10 +7,12 @@ namespace SignalRChannels.Heartbeat;
 
 /// <summary>
 /// Every <see cref="PresenceOptions.HeartbeatInterval"/>: renews this node's presence lease (a constant number
-/// of store commands, whatever the number of connections) and sweeps the members of dead nodes.
+/// of store commands, whatever the number of connections), sweeps the members (and counts) of dead nodes, and lets
+/// the node's occupancy check its stored counts (one command).
 /// </summary>
 internal sealed partial class PresenceHeartbeatService(
     PresenceTracker tracker,
+    Query.NodeOccupancy occupancy,
     IOptions<PresenceOptions> options,
     TimeProvider timeProvider,
     ILogger<PresenceHeartbeatService> logger) : BackgroundService
@@ -23,6 +25,8 @@ internal sealed partial class PresenceHeartbeatService(
             try
             {
                 await tracker.HeartbeatAsync(stoppingToken).ConfigureAwait(false);
+                // Queued, not awaited: a slow Redis must never delay the next lease renewal.
+                _ = occupancy.CheckAsync();
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {

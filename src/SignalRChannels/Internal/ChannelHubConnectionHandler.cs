@@ -10,9 +10,9 @@ namespace SignalRChannels.Internal;
 /// SignalR's connection handler, registered in its place for every hub: a <see cref="ChannelHub"/> gets hub
 /// protocols that answer unbindable arguments with a coded error (<see cref="CodedErrorHubProtocol"/>); any other
 /// hub in the app gets SignalR's own resolver, untouched. Channel connections are also watched for silence
-/// (<see cref="Heartbeat.SilentConnectionMonitor"/>).
+/// (<see cref="Heartbeat.SilentConnectionMonitor"/>) and their traffic counted (<see cref="Diagnostics.CountingTransport"/>).
 /// </summary>
-// Eight dependencies: the constructor of SignalR's HubConnectionHandler<THub>, passed through, and the silence monitor.
+// Nine dependencies: the constructor of SignalR's HubConnectionHandler<THub>, passed through, the silence monitor and the traffic totals.
 internal sealed class ChannelHubConnectionHandler<THub>(
     HubLifetimeManager<THub> lifetimeManager,
     IHubProtocolResolver protocolResolver,
@@ -21,7 +21,8 @@ internal sealed class ChannelHubConnectionHandler<THub>(
     ILoggerFactory loggerFactory,
     IUserIdProvider userIdProvider,
     IServiceScopeFactory serviceScopeFactory,
-    Heartbeat.SilentConnectionMonitor silenceMonitor)
+    Heartbeat.SilentConnectionMonitor silenceMonitor,
+    Diagnostics.TrafficTotals traffic)
     : HubConnectionHandler<THub>(
         lifetimeManager,
         s_isChannelHub ? new CodedErrorHubProtocolResolver(protocolResolver) : protocolResolver,
@@ -42,6 +43,8 @@ internal sealed class ChannelHubConnectionHandler<THub>(
             return;
         }
 
+        var counted = traffic.Open();
+        Diagnostics.CountingTransport.Wrap(connection, counted);
         silenceMonitor.Watch(connection);
         try
         {
@@ -50,6 +53,7 @@ internal sealed class ChannelHubConnectionHandler<THub>(
         finally
         {
             silenceMonitor.Forget(connection);
+            traffic.Close(counted);
         }
     }
 }

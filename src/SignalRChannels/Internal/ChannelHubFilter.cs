@@ -33,6 +33,7 @@ internal sealed class ChannelHubFilter(
         }
 
         hub.Services = services;
+        invocationContext.Context.Features.Get<Diagnostics.ConnectionTraffic>()?.Invoked();
         try
         {
             return await next(invocationContext).ConfigureAwait(false);
@@ -64,7 +65,7 @@ internal sealed class ChannelHubFilter(
         if (context.Hub is ChannelHub hub)
         {
             hub.Services = services;
-            lifecycle.OnConnected(Subscriptions.ChannelCaller.From(context.Context));
+            await lifecycle.OnConnectedAsync(Subscriptions.ChannelCaller.From(context.Context)).ConfigureAwait(false);
         }
 
         await next(context).ConfigureAwait(false);

@@ -61,5 +61,30 @@ internal sealed class ChannelRegistry
         return null;
     }
 
+    /// <summary>
+    /// The registered pattern that governs a channel, as a bounded metric label: its route's pattern, else its history
+    /// pattern, else null.
+    /// </summary>
+    public string? PatternOf(ChannelName channel)
+    {
+        foreach (var route in _routes)
+        {
+            if (route.Kind == channel.Kind && route.Pattern.IsMatch(channel))
+            {
+                return route.Pattern.Text;
+            }
+        }
+
+        foreach (var (pattern, _) in _history)
+        {
+            if (pattern.IsMatch(channel))
+            {
+                return pattern.Text;
+            }
+        }
+
+        return null;
+    }
+
     public bool WhispersEnabled(ChannelName channel) => !_whisperDisabled.Any(p => p.IsMatch(channel));
 }

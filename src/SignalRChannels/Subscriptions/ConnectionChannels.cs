@@ -23,6 +23,15 @@ internal sealed class ConnectionChannels(string connectionId, string? userId, st
 
     public RateLimiter WhisperLimiter { get; } = whisperLimiter;
 
+    /// <summary>What the query API lists of the connection; set when it is registered.</summary>
+    public ChannelsConnectionInfo? Info { get; set; }
+
+    /// <summary>The connection's traffic, when it came through a channel hub's connection handler.</summary>
+    public Diagnostics.ConnectionTraffic? Traffic { get; set; }
+
+    /// <summary>The last heartbeat: when it arrived and the round trip the client measured before it (ms), if any.</summary>
+    public (DateTimeOffset At, double? RoundTripMs)? LastHeartbeat { get; set; }
+
     public bool TryGet(ChannelName channel, out PresenceMember? member)
     {
         lock (_channels)

@@ -1,22 +1,30 @@
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using SignalRChannels.Internal;
 using SignalRChannels.Presence;
+using SignalRChannels.Query;
 
 namespace SignalRChannels.Subscriptions;
 
 /// <summary>
-/// A channel connection's arrival and departure: registers it, and when it closes ends every subscription it
-/// had (SignalR has already removed it from its groups; presence is left with reason <c>disconnected</c>).
+/// A channel connection's arrival and departure: registers it (and counts it in the node's occupancy), and when it
+/// closes ends every subscription it had (SignalR has already removed it from its groups; presence is left with
+/// reason <c>disconnected</c>).
 /// </summary>
+// Eight dependencies: the registry, presence, filter interest, occupancy and metrics each record the connection; options
+// and time describe it.
 internal sealed class ConnectionLifecycle(
     ConnectionRegistry connections,
     PresenceTracker presence,
     Pipeline.FilterInterest filters,
+    NodeOccupancy occupancy,
+    IOptions<PresenceOptions> presenceOptions,
+    TimeProvider timeProvider,
     Diagnostics.ChannelsMetrics metrics,
     ILogger<ConnectionLifecycle> logger)
 {
-    public void OnConnected(ChannelCaller caller)
+    public async Task OnConnectedAsync(ChannelCaller caller)
     {
         if (!connections.TryAdd(caller.ConnectionId, caller.UserId))
         {
@@ -26,7 +34,11 @@ internal sealed class ConnectionLifecycle(
             throw new HubException($"{ChannelErrorCodes.LimitExceeded}: this user holds the most connections allowed on this node; close one first");
         }
 
+        var connection = connections.Get(caller.ConnectionId);
+        connection.Info = ConnectionDescriber.Describe(caller, presenceOptions.Value.NodeId, timeProvider.GetUtcNow());
+        connection.Traffic = caller.Hub?.Features.Get<Diagnostics.ConnectionTraffic>();
         metrics.Connected();
+        await occupancy.ConnectedAsync(connection.Info).ConfigureAwait(false);
     }
 
     public async Task OnDisconnectedAsync(string connectionId)
@@ -58,6 +70,10 @@ internal sealed class ConnectionLifecycle(
             metrics.Unsubscribed(channel);
         }
 
+        // Counted while presence is left: neither waits for the other's store.
+        var counted = connection.Info is { } info
+            ? occupancy.DisconnectedAsync(info, subscriptions.Select(s => s.Key).ToArray())
+            : Task.CompletedTask;
         ChannelsLog.ConnectionRemoved(logger, connectionId, subscriptions.Length);
         foreach (var (channel, member) in subscriptions)
         {
@@ -66,5 +82,7 @@ internal sealed class ConnectionLifecycle(
                 await presence.LeaveAsync(channel, member.Id, connectionId, "disconnected", CancellationToken.None).ConfigureAwait(false);
             }
         }
+
+        await counted.ConfigureAwait(false);
     }
 }

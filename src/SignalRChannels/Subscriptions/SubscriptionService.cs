@@ -9,14 +9,15 @@ namespace SignalRChannels.Subscriptions;
 /// included), admit within the connection's limit, then join; a failed re-authorization ends the subscription
 /// the connection had.
 /// </summary>
-// Seven dependencies: the five steps of a subscribe (registry, input, authorizer, joiner, teardown) plus metrics and
-// logging; folding any two would put two jobs in one class.
+// Eight dependencies: the five steps of a subscribe (registry, input, authorizer, joiner, teardown) plus the node's
+// occupancy, metrics and logging; folding any two would put two jobs in one class.
 internal sealed class SubscriptionService(
     ConnectionRegistry connections,
     ChannelInput input,
     ChannelAuthorizer authorizer,
     ChannelJoiner joiner,
     SubscriptionTeardown teardown,
+    Query.NodeOccupancy occupancy,
     Diagnostics.ChannelsMetrics metrics,
     ILogger<SubscriptionService> logger)
 {
@@ -71,6 +72,7 @@ internal sealed class SubscriptionService(
         if (!existed)
         {
             metrics.Subscribed(name);
+            await occupancy.SubscribedAsync(name).ConfigureAwait(false);
         }
 
         return result;

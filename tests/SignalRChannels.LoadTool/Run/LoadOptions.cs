@@ -6,7 +6,7 @@ namespace SignalRChannels.LoadTool.Run;
 /// <summary>The orchestrator's command line; every count and every wait is bounded.</summary>
 internal sealed class LoadOptions
 {
-    public static readonly string[] AllScenarios = ["fanout", "official", "crossnode", "history", "queued", "presence", "idle", "pusher", "pipeline", "manychannels", "heartbeat", "churn", "socketio"];
+    public static readonly string[] AllScenarios = ["fanout", "official", "crossnode", "history", "queued", "presence", "idle", "pusher", "pipeline", "manychannels", "heartbeat", "churn", "socketio", "query"];
 
     public IReadOnlyList<string> Scenarios { get; private set; } = AllScenarios;
 
@@ -85,6 +85,12 @@ internal sealed class LoadOptions
 
     public int ChurnSeconds { get; private set; } = 10;
 
+    /// <summary>Connections (each on a channel of its own) and presence members of the query scenario.</summary>
+    public int QueryConnections { get; private set; } = 10_000;
+
+    /// <summary>Calls of each measured query.</summary>
+    public int QueryRepeat { get; private set; } = 20;
+
     /// <summary>Redis for the scale-out scenarios; null skips them.</summary>
     public string? Redis { get; private set; } = Environment.GetEnvironmentVariable("REDIS_URL") is { Length: > 0 } url
         ? url.Replace("redis://", "", StringComparison.OrdinalIgnoreCase).TrimEnd('/')
@@ -152,6 +158,8 @@ internal sealed class LoadOptions
                 case "--churn-members": options.ChurnMembers = Int(); break;
                 case "--churn-workers": options.ChurnWorkers = Int(); break;
                 case "--churn-seconds": options.ChurnSeconds = Int(); break;
+                case "--query-connections": options.QueryConnections = Int(); break;
+                case "--query-repeat": options.QueryRepeat = Int(); break;
                 case "--redis": options.Redis = Value(); break;
                 case "--no-redis": options.Redis = null; break;
                 case "--max-seconds": options.MaxDuration = TimeSpan.FromSeconds(Int()); break;
@@ -194,6 +202,8 @@ internal sealed class LoadOptions
         ChurnMembers = 12;
         ChurnWorkers = 4;
         ChurnSeconds = 1;
+        QueryConnections = 50;
+        QueryRepeat = 3;
         MaxDuration = TimeSpan.FromSeconds(120);
     }
 
@@ -229,6 +239,8 @@ internal sealed class LoadOptions
         Check(ChurnRooms is >= 1 and <= 100 && ChurnWorkers >= ChurnRooms && ChurnWorkers <= 1000 && ChurnSeconds is >= 1 and <= 600,
             "--churn-rooms must be 1..100, --churn-workers rooms..1000, --churn-seconds 1..600");
         Check(ChurnMembers > ChurnWorkers / ChurnRooms && ChurnMembers * ChurnRooms <= 20_000, "--churn-members must exceed the churners per room, and rooms × members ≤ 20000");
+        Check(QueryConnections is >= 1 and <= 50_000, "--query-connections must be 1..50000");
+        Check(QueryRepeat is >= 1 and <= 1000, "--query-repeat must be 1..1000");
         Check(MaxDuration > TimeSpan.Zero && MaxDuration <= TimeSpan.FromHours(1), "--max-seconds must be 1..3600");
         if (Redis is not null)
         {

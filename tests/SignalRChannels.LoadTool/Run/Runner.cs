@@ -51,6 +51,7 @@ internal static class Runner
             ("churn", scenarios.PresenceChurnAsync),
             ("socketio", ct => scenarios.SocketIoAsync(1, ct)),
             ("socketio", ct => scenarios.SocketIoAsync(options.Nodes, ct)),
+            ("query", ct => scenarios.QueryAsync(options.Nodes, ct)),
         };
         foreach (var (name, run) in steps.Where(s => options.Scenarios.Contains(s.Name)))
         {

@@ -149,6 +149,11 @@ internal sealed class ServerProcess : IAsyncDisposable
         return (await response.Content.ReadFromJsonAsync<SeedReport>(cancellationToken))!;
     }
 
+    public async Task<QueryReport> QueryAsync(string op, string? channel, int repeat, CancellationToken cancellationToken) =>
+        (await _http.GetFromJsonAsync<QueryReport>(
+            string.Create(CultureInfo.InvariantCulture, $"/load/query?op={op}&channel={Uri.EscapeDataString(channel ?? "")}&repeat={repeat}"),
+            cancellationToken))!;
+
     public async ValueTask DisposeAsync()
     {
         _http.Dispose();

@@ -79,6 +79,7 @@ internal static class LoadServer
         }
 
         MapControl(app);
+        QueryControl.Map(app);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Console.WriteLine(LoadWire.ReadyLine + address);

@@ -57,7 +57,7 @@ public sealed class RedisPresenceStoreTests(ITestOutputHelper output) : Presence
         var database = redis.GetDatabase();
         var claims = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => database.ScriptEvaluateAsync(
             PresenceRedisScripts.Sweep,
-            [PresenceRedisKeys.Leases(_prefix), PresenceRedisKeys.Node(_prefix, "node-dead")],
+            PresenceRedisKeys.SweepKeys(_prefix, "node-dead"),
             [
                 "node-dead",
                 cutoff,
@@ -83,7 +83,7 @@ public sealed class RedisPresenceStoreTests(ITestOutputHelper output) : Presence
         await late.HeartbeatAsync(default).DefaultTimeout();
         var claim = await redis.GetDatabase().ScriptEvaluateAsync(
             PresenceRedisScripts.Sweep,
-            [PresenceRedisKeys.Leases(_prefix), PresenceRedisKeys.Node(_prefix, "node-late")],
+            PresenceRedisKeys.SweepKeys(_prefix, "node-late"),
             [
                 "node-late",
                 staleCutoff,

@@ -54,7 +54,7 @@ internal sealed class EngineHost : IAsyncDisposable
             ? new ClaimsIdentity()
             : new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, userId)], "test");
         var caller = new ChannelCaller(connectionId, userId, new ClaimsPrincipal(identity), CancellationToken.None);
-        Lifecycle.OnConnected(caller);
+        Lifecycle.OnConnectedAsync(caller).GetAwaiter().GetResult();
         return caller;
     }
 

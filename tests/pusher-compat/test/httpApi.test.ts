@@ -135,6 +135,33 @@ describe("Pusher HTTP API", () => {
     expect(unsigned.status).toBe(401);
   });
 
+  it("lists occupied channels and answers public/private occupancy cluster-wide, each app in its own namespace", async () => {
+    const news = unique("listed");
+    const first = await connectPusher(url);
+    const second = await connectPusher(url, { key: secondApp.key });
+    const subscribed = new Recorder<unknown>();
+    first.subscribe(news).bind("pusher:subscription_succeeded", subscribed.add);
+    second.subscribe(news).bind("pusher:subscription_succeeded", subscribed.add);
+    second.subscribe(`${news}.only-second`).bind("pusher:subscription_succeeded", subscribed.add);
+    await subscribed.count(3);
+
+    const sdk = serverSdk(url);
+    const listed = (await (await sdk.get({ path: "/channels", params: { filter_by_prefix: news, info: "subscription_count" } })).json()) as {
+      channels: Record<string, { subscription_count?: number }>;
+    };
+    expect(listed).toEqual({ channels: { [news]: { subscription_count: 1 } } });
+    const secondListed = (await (await serverSdk(url, secondApp).get({ path: "/channels", params: { filter_by_prefix: news } })).json()) as {
+      channels: Record<string, unknown>;
+    };
+    expect(Object.keys(secondListed.channels).sort()).toEqual([news, `${news}.only-second`]);
+    expect(await (await sdk.get({ path: `/channels/${news}`, params: { info: "subscription_count" } })).json()).toEqual({ occupied: true, subscription_count: 1 });
+    expect(await (await sdk.get({ path: `/channels/${unique("empty")}` })).json()).toEqual({ occupied: false });
+
+    const refused = await sdk.get({ path: `/channels/${news}`, params: { info: "user_count" } }).catch((error: { status?: number; body?: string }) => error);
+    expect(refused).toMatchObject({ status: 400 });
+    expect(JSON.parse((refused as { body: string }).body)).toMatchObject({ code: "not_presence" });
+  });
+
   it("accepts signatures behind a path prefix, over the full path or over /apps/… (a proxy that strips the prefix)", async () => {
     const body = JSON.stringify({ name: "m", channel: unique("news"), data: "{}" });
     expect((await signedPost(`/pusher/apps/${app.id}/events`, body)).status).toBe(200);

@@ -75,6 +75,23 @@ describe("ChatApp sign-in", () => {
   });
 });
 
+describe("ChatApp monitoring", () => {
+  const track = pageTracker();
+  const app = inject("chatApp");
+
+  it("exports the SignalRChannels meter for Prometheus at /metrics and keeps /channels-api from non-admins", async () => {
+    const ada = track(await ChatPage.signIn(browser, app, uniqueUser("Ada")));
+    expect(await ada.memberNames()).toContain(`${ada.name} (you)`);
+
+    const metrics = await (await fetch(`${app}/metrics`)).text();
+    expect(metrics).toMatch(/^signalrchannels_connections\{[^}]*\} [1-9]/m);
+    expect(metrics).toMatch(/^signalrchannels_subscriptions\{[^}]*channel_pattern="chat\.\{room\}"[^}]*\} [1-9]/m);
+    expect(metrics).toMatch(/^signalrchannels_io_bytes_total\{[^}]*network_io_direction="transmit"[^}]*\} [1-9]/m);
+    expect(await ada.page.evaluate(async () => (await fetch("/channels-api/channels")).status)).toBe(403);
+    expect((await fetch(`${app}/channels-api/channels`)).status).toBe(401);
+  });
+});
+
 describe.each(topologies)("ChatApp on $title", ({ name: topology }) => {
   const track = pageTracker();
   let urls: readonly string[] = [];
