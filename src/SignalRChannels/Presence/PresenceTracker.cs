@@ -26,6 +26,13 @@ internal sealed partial class PresenceTracker(
     private readonly ConcurrentQueue<PendingLeave> _pendingLeaves = new();
     private readonly ConcurrentDictionary<(ChannelName Channel, string ConnectionId), PendingLeave> _pendingByEntry = new();
 
+    // Heartbeats run one at a time (PresenceHeartbeatService), so these need no lock.
+    private bool _reconnected;
+    private int _sweepHoldoff;
+
+    private int HeartbeatsPerMemberTimeout =>
+        (int)Math.Ceiling(options.Value.MemberTimeout.TotalMilliseconds / options.Value.HeartbeatInterval.TotalMilliseconds);
+
     /// <summary>How many leaves wait for the store to answer again.</summary>
     public int PendingLeaveCount => _pendingByEntry.Count;
 
@@ -106,11 +113,37 @@ internal sealed partial class PresenceTracker(
         }
     }
 
-    /// <summary>Renews this node's lease and expires the members of nodes that stopped renewing theirs.</summary>
+    /// <summary>
+    /// Renews this node's lease and expires the members of nodes that stopped renewing theirs. After this node could not
+    /// reach the store, it sweeps no other node for one <see cref="PresenceOptions.MemberTimeout"/>: a store outage stops
+    /// every node's renewals, not only a dead node's, and live nodes need that long to renew once the store is back
+    /// (sweeping them would drop members who are still connected). A node that did die is swept one timeout later.
+    /// </summary>
     public async Task HeartbeatAsync(CancellationToken cancellationToken)
     {
-        await store.HeartbeatAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await store.HeartbeatAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            _reconnected = true;
+            throw;
+        }
+
+        if (_reconnected)
+        {
+            _reconnected = false;
+            _sweepHoldoff = HeartbeatsPerMemberTimeout;
+        }
+
         await ApplyPendingLeavesAsync(cancellationToken).ConfigureAwait(false);
+        if (_sweepHoldoff > 0)
+        {
+            _sweepHoldoff--;
+            return;
+        }
+
         foreach (var expiry in await store.SweepAsync(cancellationToken).ConfigureAwait(false))
         {
             await ReportLeftAsync(expiry.Channel, expiry.Member, expiry.ChannelVacated, "timeout", cancellationToken).ConfigureAwait(false);
