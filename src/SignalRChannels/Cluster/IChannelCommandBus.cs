@@ -2,8 +2,10 @@ namespace SignalRChannels;
 
 /// <summary>
 /// Carries <see cref="ChannelCommand"/>s to every node of the cluster, the publishing node included: in memory
-/// on one node (the default), Redis pub/sub with <c>AddRedis()</c>. Delivery is at most once per node; a node
-/// that is cut off misses the commands sent meanwhile (revocations are re-checked on every subscribe anyway).
+/// on one node (the default), a capped Redis stream read by every node with <c>AddRedis()</c> (pub/sub only wakes the
+/// readers). Each node applies each command once, in the order sent, including commands sent while its connection to
+/// Redis was being restored; a node that was cut off for more than the last 1,000 commands misses the older ones
+/// (revocations are re-checked on every subscribe anyway).
 /// This seam may gain members as clustering features grow; implementations live beside the stores.
 /// </summary>
 public interface IChannelCommandBus

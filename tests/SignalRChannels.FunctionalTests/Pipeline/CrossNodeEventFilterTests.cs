@@ -81,7 +81,7 @@ public class CrossNodeEventFilterTests(RedisFixture redis, ITestOutputHelper out
 
         await monitor.SettleAsync(multiplexer.GetDatabase());
         var withFilter = monitor.Count("\"PUBLISH\"", ":group:");
-        var announcements = monitor.Count("\"PUBLISH\"", "filter-add");
+        var announcements = monitor.Count("\"XADD\"", "filter-add");
         output.WriteLine($"{Events} events: {withoutFilters} group PUBLISHes without filters; {withFilter} with one filter passing half; {announcements} announcement(s)");
 
         Assert.Equal(Events, withoutFilters);
