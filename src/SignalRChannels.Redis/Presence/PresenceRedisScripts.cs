@@ -25,6 +25,13 @@ internal static class PresenceRedisScripts
         return {1, occupied and 1 or 0}
         """;
 
+    /// <summary>KEYS: leases. ARGV: node id, score. Renews the node's lease and returns its previous score (nil if none).</summary>
+    public const string Heartbeat = """
+        local previous = redis.call('ZSCORE', KEYS[1], ARGV[1])
+        redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+        return previous
+        """;
+
     /// <summary>
     /// KEYS: conns, counts, info, node set. ARGV: connection id, node entry.
     /// Returns {} when the connection is unknown or the member keeps other connections, else {member id, info, channelVacated}.

@@ -19,6 +19,7 @@ internal sealed class RedisPresenceStore : IPresenceStore
     private readonly TimeProvider _timeProvider;
     private readonly RedisKey _leases;
     private readonly RedisKey _node;
+    private double? _lastRenewal;
 
     /// <param name="redis">The shared multiplexer.</param>
     /// <param name="options">Presence options (validated here).</param>
@@ -112,12 +113,18 @@ internal sealed class RedisPresenceStore : IPresenceStore
         return (int)await database.HashLengthAsync(PresenceRedisKeys.Counts(_prefix, channel)).ConfigureAwait(false);
     }
 
-    public async ValueTask HeartbeatAsync(CancellationToken cancellationToken)
+    public async ValueTask<bool> HeartbeatAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        // One ZADD, whatever the number of connections: the lease covers every entry of the node's set.
+        // One script, whatever the number of connections: the lease covers every entry of the node's set. A heartbeat
+        // scores its lease a quarter millisecond past the whole one (a join starts leases on whole milliseconds), so
+        // the previous score tells whether the lease is still the one this store renewed last.
+        var renewal = NowMilliseconds() + 0.25;
         var database = await _redis.GetDatabaseAsync().ConfigureAwait(false);
-        await database.SortedSetAddAsync(_leases, NodeId, NowMilliseconds()).ConfigureAwait(false);
+        var previous = await database.ScriptEvaluateAsync(PresenceRedisScripts.Heartbeat, [_leases], [NodeId, renewal]).ConfigureAwait(false);
+        var held = _lastRenewal is not { } last || (!previous.IsNull && (double)previous == last);
+        _lastRenewal = renewal;
+        return held;
     }
 
     public async ValueTask<IReadOnlyList<PresenceExpiry>> SweepAsync(CancellationToken cancellationToken)

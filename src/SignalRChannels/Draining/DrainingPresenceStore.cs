@@ -28,7 +28,7 @@ internal sealed class DrainingPresenceStore(IPresenceStore inner, IHostApplicati
     public ValueTask<int> GetMemberCountAsync(ChannelName channel, CancellationToken cancellationToken) =>
         inner.GetMemberCountAsync(channel, cancellationToken);
 
-    public ValueTask HeartbeatAsync(CancellationToken cancellationToken) => inner.HeartbeatAsync(cancellationToken);
+    public ValueTask<bool> HeartbeatAsync(CancellationToken cancellationToken) => inner.HeartbeatAsync(cancellationToken);
 
     public ValueTask<IReadOnlyList<PresenceExpiry>> SweepAsync(CancellationToken cancellationToken) => inner.SweepAsync(cancellationToken);
 }

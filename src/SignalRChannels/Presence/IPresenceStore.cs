@@ -60,8 +60,13 @@ public interface IPresenceStore
     /// depend on the number of connections (one Redis command).
     /// </summary>
     /// <param name="cancellationToken">Cancels the operation.</param>
-    /// <returns>A task that completes when the lease is renewed.</returns>
-    ValueTask HeartbeatAsync(CancellationToken cancellationToken);
+    /// <returns>
+    /// <see langword="true"/> when the lease this call renewed is the one this store's previous heartbeat left (or this
+    /// is its first heartbeat); <see langword="false"/> when the lease was gone or replaced in between — the store lost
+    /// this node's entries (a Redis restart without persistence) or another node swept them — so the node's live
+    /// connections must be joined again.
+    /// </returns>
+    ValueTask<bool> HeartbeatAsync(CancellationToken cancellationToken);
 
     /// <summary>
     /// Removes the connections of every other node whose lease is older than <see cref="PresenceOptions.MemberTimeout"/>.

@@ -88,18 +88,21 @@ internal sealed class InMemoryPresenceCluster
         }
     }
 
-    public void Heartbeat(string nodeId, DateTimeOffset now)
+    /// <summary>Renews a node's lease; reports whether a heartbeat had renewed it before (not a join, not a sweep since).</summary>
+    public bool Heartbeat(string nodeId, DateTimeOffset now)
     {
         lock (_gate)
         {
-            if (_nodes.TryGetValue(nodeId, out var node))
+            if (!_nodes.TryGetValue(nodeId, out var node))
             {
-                node.Lease = now;
+                node = new NodeState(now);
+                _nodes.Add(nodeId, node);
             }
-            else
-            {
-                _nodes.Add(nodeId, new NodeState(now));
-            }
+
+            var held = node.Renewed;
+            node.Lease = now;
+            node.Renewed = true;
+            return held;
         }
     }
 
@@ -162,6 +165,9 @@ internal sealed class InMemoryPresenceCluster
     private sealed class NodeState(DateTimeOffset lease)
     {
         public DateTimeOffset Lease { get; set; } = lease;
+
+        /// <summary>Whether a heartbeat renewed the lease (a join only starts one).</summary>
+        public bool Renewed { get; set; }
 
         public HashSet<(ChannelName Channel, string ConnectionId)> Connections { get; } = [];
     }

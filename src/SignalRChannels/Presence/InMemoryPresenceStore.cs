@@ -11,6 +11,7 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
     private readonly PresenceOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly InMemoryPresenceCluster _cluster;
+    private bool _renewed;
 
     public InMemoryPresenceStore(IOptions<PresenceOptions> options, TimeProvider timeProvider)
         : this(options.Value, timeProvider, new InMemoryPresenceCluster())
@@ -57,11 +58,13 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
         return ValueTask.FromResult(_cluster.GetMemberCount(channel));
     }
 
-    public ValueTask HeartbeatAsync(CancellationToken cancellationToken)
+    public ValueTask<bool> HeartbeatAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        _cluster.Heartbeat(NodeId, _timeProvider.GetUtcNow());
-        return ValueTask.CompletedTask;
+        var held = _cluster.Heartbeat(NodeId, _timeProvider.GetUtcNow());
+        var first = !_renewed;
+        _renewed = true;
+        return ValueTask.FromResult(held || first);
     }
 
     public ValueTask<IReadOnlyList<PresenceExpiry>> SweepAsync(CancellationToken cancellationToken)

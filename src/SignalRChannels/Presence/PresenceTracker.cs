@@ -18,6 +18,7 @@ internal sealed partial class PresenceTracker(
     IPresenceStore store,
     PublishPipeline pipeline,
     IEnumerable<IChannelLifecycleHandler> handlers,
+    Subscriptions.ConnectionRegistry connections,
     IOptions<PresenceOptions> options,
     Diagnostics.ChannelsMetrics metrics,
     ILogger<PresenceTracker> logger)
@@ -56,6 +57,12 @@ internal sealed partial class PresenceTracker(
         }
 
         var result = await store.JoinAsync(channel, member, connectionId, cancellationToken).ConfigureAwait(false);
+        await ReportJoinedAsync(channel, member, connectionId, result, cancellationToken).ConfigureAwait(false);
+        return await store.GetMembersAsync(channel, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task ReportJoinedAsync(ChannelName channel, PresenceMember member, string connectionId, PresenceJoinResult result, CancellationToken cancellationToken)
+    {
         if (result.ChannelOccupied)
         {
             await RaiseAsync(h => h.OnChannelOccupiedAsync(channel, cancellationToken)).ConfigureAwait(false);
@@ -69,8 +76,6 @@ internal sealed partial class PresenceTracker(
                 .ConfigureAwait(false);
             await RaiseAsync(h => h.OnMemberJoinedAsync(channel, member, cancellationToken)).ConfigureAwait(false);
         }
-
-        return await store.GetMembersAsync(channel, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -121,9 +126,10 @@ internal sealed partial class PresenceTracker(
     /// </summary>
     public async Task HeartbeatAsync(CancellationToken cancellationToken)
     {
+        bool held;
         try
         {
-            await store.HeartbeatAsync(cancellationToken).ConfigureAwait(false);
+            held = await store.HeartbeatAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception) when (!cancellationToken.IsCancellationRequested)
         {
@@ -131,10 +137,15 @@ internal sealed partial class PresenceTracker(
             throw;
         }
 
-        if (_reconnected)
+        if (_reconnected || !held)
         {
             _reconnected = false;
             _sweepHoldoff = HeartbeatsPerMemberTimeout;
+        }
+
+        if (!held)
+        {
+            await RejoinAsync(cancellationToken).ConfigureAwait(false);
         }
 
         await ApplyPendingLeavesAsync(cancellationToken).ConfigureAwait(false);
@@ -148,6 +159,34 @@ internal sealed partial class PresenceTracker(
         {
             await ReportLeftAsync(expiry.Channel, expiry.Member, expiry.ChannelVacated, "timeout", cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Joins every live presence subscription of this node again, after the store lost the node's lease (a Redis restart
+    /// without persistence, or a sweep while this node could not renew). Joins are idempotent: entries the store still
+    /// has change nothing; a member the store had lost is reported joined again (clients already listing it keep one).
+    /// Each connection is joined under its operation lock, so an unsubscribe or a disconnect in flight is not undone.
+    /// </summary>
+    private async Task RejoinAsync(CancellationToken cancellationToken)
+    {
+        var rejoined = 0;
+        foreach (var connection in connections.All())
+        {
+            using var operation = await connection.LockAsync(cancellationToken).ConfigureAwait(false);
+            if (!connections.TryGet(connection.ConnectionId, out var live) || !ReferenceEquals(live, connection))
+            {
+                continue;
+            }
+
+            foreach (var (channel, member) in connection.PresenceSubscriptions())
+            {
+                var result = await store.JoinAsync(channel, member, connection.ConnectionId, cancellationToken).ConfigureAwait(false);
+                await ReportJoinedAsync(channel, member, connection.ConnectionId, result, cancellationToken).ConfigureAwait(false);
+                rejoined++;
+            }
+        }
+
+        Log.Rejoined(logger, rejoined);
     }
 
     /// <summary>Applies the leaves kept from an outage, oldest first; stops at the first the store still refuses.</summary>
@@ -213,6 +252,9 @@ internal sealed partial class PresenceTracker(
 
         [LoggerMessage(32, LogLevel.Warning, "The presence store did not take a leave of {Channel}; it is kept and applied when the store answers again.")]
         public static partial void LeaveDeferred(ILogger logger, Exception exception, string channel);
+
+        [LoggerMessage(33, LogLevel.Warning, "The presence store lost this node's lease; joined its {Count} presence subscriptions again.")]
+        public static partial void Rejoined(ILogger logger, int count);
 
         [LoggerMessage(31, LogLevel.Warning, "Undoing the presence join of a failed subscribe to {Channel} failed.")]
         public static partial void RollbackFailed(ILogger logger, Exception exception, string channel);

@@ -134,6 +134,15 @@ internal sealed class ConnectionChannels(string connectionId, string? userId, st
         }
     }
 
+    /// <summary>The presence subscriptions and the member each was authorized as.</summary>
+    public KeyValuePair<ChannelName, PresenceMember>[] PresenceSubscriptions()
+    {
+        lock (_channels)
+        {
+            return _channels.Where(p => p.Value is not null).Select(p => KeyValuePair.Create(p.Key, p.Value!)).ToArray();
+        }
+    }
+
     /// <summary>Waits for the connection's other subscription operations; dispose the result to let the next one run.</summary>
     public async ValueTask<Releaser> LockAsync(CancellationToken cancellationToken = default)
     {

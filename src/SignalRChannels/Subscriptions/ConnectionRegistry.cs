@@ -125,6 +125,9 @@ internal sealed class ConnectionRegistry(IOptions<ChannelsOptions> options)
         return subscribers;
     }
 
+    /// <summary>Every live connection of this node.</summary>
+    public ConnectionChannels[] All() => _connections.Values.ToArray();
+
     /// <summary>The live connections of one user on this node.</summary>
     public ConnectionChannels[] OfUser(string userId)
     {

@@ -63,6 +63,49 @@ public sealed class RedisOutagePresenceTests
     }
 
     [Fact]
+    public async Task RedisRestartThatLosesItsData_JoinsTheLiveMembersAgain_OnEveryNode_WithoutAnyLeave()
+    {
+        await using var redis = await RedisProcess.StartAsync(persistent: false);
+        var prefix = RedisFixture.NewPrefix();
+        await using var nodeA = await StartNodeAsync(redis, prefix);
+        await using var nodeB = await StartNodeAsync(redis, prefix);
+        var watcher = await ConnectAsync(nodeB);
+        var left = 0;
+        watcher.On<JsonElement>(ChannelHubMethods.ChannelEvent, e =>
+        {
+            if (e.GetProperty("event").GetString() == EventNames.MemberLeft)
+            {
+                Interlocked.Increment(ref left);
+            }
+        });
+        var first = await ConnectAsync(nodeA);
+        var second = await ConnectAsync(nodeA);
+        await using var raw = await ConnectionMultiplexer.ConnectAsync(redis.Configuration);
+        string[] live = [await SocketIdAsync(watcher), await SocketIdAsync(first), await SocketIdAsync(second)];
+        Assert.Equal(live.Order(), (await MembersAsync(watcher)).Order());
+        var marker = (RedisKey)(prefix + "marker");
+        await raw.GetDatabase().StringSetAsync(marker, "before the restart");
+
+        await redis.KillAsync();
+        await redis.RestartAsync();
+        var back = System.Diagnostics.Stopwatch.StartNew();
+
+        await Poll.UntilAsync(
+            async () => await TryRedisAsync(async () =>
+                !await raw.GetDatabase().KeyExistsAsync(marker)
+                && (await raw.GetDatabase().HashKeysAsync(PresenceRedisKeys.Connections(prefix, Room))).Select(e => (string)e!).Order().SequenceEqual(live.Order())),
+            "Redis lost its data and holds every connected member's entry again");
+        Assert.InRange(back.Elapsed, TimeSpan.Zero, MemberTimeout + HeartbeatInterval);
+        Assert.Equal(live.Order(), (await MembersAsync(watcher)).Order());
+        Assert.Equal(live.Order(), (await MembersAsync(first)).Order());
+        Assert.Equal(0, Volatile.Read(ref left));
+
+        await watcher.DisposeAsync();
+        await first.DisposeAsync();
+        await second.DisposeAsync();
+    }
+
+    [Fact]
     public async Task HistoryPublish_WhileRedisIsDown_IsRefusedWithUnavailable_NeverADriverException()
     {
         await using var redis = await RedisProcess.StartAsync(persistent: false);
@@ -100,6 +143,18 @@ public sealed class RedisOutagePresenceTests
         await connection.StartAsync().DefaultTimeout();
         await connection.InvokeAsync<JsonElement>("Subscribe", Room.Value, null).DefaultTimeout();
         return connection;
+    }
+
+    private static async Task<bool> TryRedisAsync(Func<Task<bool>> condition)
+    {
+        try
+        {
+            return await condition();
+        }
+        catch (RedisConnectionException)
+        {
+            return false;
+        }
     }
 
     private static Task<string> SocketIdAsync(HubConnection connection) => connection.InvokeAsync<string>("GetSocketId").DefaultTimeout();

@@ -199,6 +199,42 @@ public abstract class PresenceStoreSpecification(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Heartbeat_ReportsTheLeaseHeld_WhileNothingTookIt()
+    {
+        var node = await CreateNodeAsync("a");
+        await node.JoinAsync(Chat, Member("u1"), "c1", default).DefaultTimeout();
+
+        var first = await node.HeartbeatAsync(default).DefaultTimeout();
+        await node.JoinAsync(Lobby, Member("u1"), "c1", default).DefaultTimeout();
+        Time.Advance(HeartbeatInterval);
+        var second = await node.HeartbeatAsync(default).DefaultTimeout();
+
+        Assert.True(first);
+        Assert.True(second);
+    }
+
+    [Fact]
+    public async Task Heartbeat_ReportsTheLeaseLost_AfterAnotherNodeSweptIt_EvenWhenAJoinStartedANewOne()
+    {
+        var stalled = await CreateNodeAsync("stalled");
+        var sweeper = await CreateNodeAsync("sweeper");
+        await stalled.HeartbeatAsync(default).DefaultTimeout();
+        await stalled.JoinAsync(Chat, Member("u1"), "c1", default).DefaultTimeout();
+        Time.Advance(MemberTimeout + HeartbeatInterval);
+        await sweeper.HeartbeatAsync(default).DefaultTimeout();
+        Assert.Single(await sweeper.SweepAsync(default).DefaultTimeout());
+
+        // A join before the stalled node's next heartbeat starts a lease again; the heartbeat must still tell.
+        await stalled.JoinAsync(Lobby, Member("u2"), "c2", default).DefaultTimeout();
+        var lost = await stalled.HeartbeatAsync(default).DefaultTimeout();
+        Time.Advance(HeartbeatInterval);
+        var heldAgain = await stalled.HeartbeatAsync(default).DefaultTimeout();
+
+        Assert.False(lost);
+        Assert.True(heldAgain);
+    }
+
+    [Fact]
     public async Task Sweep_NodeThatStoppedHeartbeating_ExpiresEachOfItsMembersOnceAfterTheTimeout()
     {
         var dead = await CreateNodeAsync("dead");
