@@ -28,7 +28,7 @@ afterAll(async () => {
 });
 
 async function signedIn(baseUrl: string, token: string): Promise<BrowserContext> {
-  const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 1000 } });
+  const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 720 } });
   // ASP.NET Core unescapes cookie values; a raw ";" is not allowed in one.
   await context.addCookies([{ name: "test-token", value: encodeURIComponent(token), url: baseUrl }]);
   return context;
