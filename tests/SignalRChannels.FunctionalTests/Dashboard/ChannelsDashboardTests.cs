@@ -94,6 +94,22 @@ public sealed class ChannelsDashboardTests
     }
 
     [Fact]
+    public async Task MappingTheDashboardTwice_Throws_SoItsChannelHasOnePolicy()
+    {
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => ChannelsTestServer.StartAsync(new ChannelsTestServerOptions
+        {
+            ConfigureBuilder = builder => builder.Services.AddAuthorization(o => o.AddPolicy(Policy, p => p.RequireRole("ops"))),
+            ConfigureApp = app =>
+            {
+                app.MapChannelsDashboard("/dashboard-1", Policy);
+                app.MapChannelsDashboard("/dashboard-2", Policy);
+            },
+        }));
+
+        Assert.Contains("signalrchannels.dashboard", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Watchers_ReceiveEachNodesSample_CountingPublishesButNotTheSamples_AndCannotWhisper()
     {
         await using var node = await StartAsync();
