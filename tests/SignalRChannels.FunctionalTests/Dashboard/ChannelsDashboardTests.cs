@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using SignalRChannels.Dashboard;
 using SignalRChannels.FunctionalTests.Infrastructure;
 using Xunit;
@@ -141,6 +142,38 @@ public sealed class ChannelsDashboardTests
         Assert.True(later["messagesSent"]!.GetValue<long>() > first["messagesSent"]!.GetValue<long>());
     }
 
+    [Fact]
+    public async Task Sampler_TicksOnItsTimeProvider_AndMeasuresRatesPerSecondOfTheInterval()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch.AddDays(20_000));
+        await using var node = await StartAsync(time);
+        var ops = await node.ConnectAsync(accessToken: Ops.Token);
+        var reader = await node.ConnectAsync();
+        await ops.SubscribeAsync(DashboardChannel.Name);
+        await reader.SubscribeAsync("news");
+
+        // One interval at a time: the timer coalesces ticks that fall due while a sample is being taken.
+        time.Advance(DashboardSampler.Interval);
+        var first = await NextSampleAsync(ops, _ => true);
+        Assert.Null(first["publishRate"]);
+        Assert.Equal(time.GetUtcNow().ToUnixTimeMilliseconds(), first["at"]!.GetValue<long>());
+
+        for (var i = 0; i < 4; i++)
+        {
+            await node.Broadcaster.PublishAsync("news", "tick", new { i }).DefaultTimeout();
+        }
+
+        time.Advance(DashboardSampler.Interval);
+        var second = await NextSampleAsync(ops, _ => true);
+        Assert.Equal(time.GetUtcNow().ToUnixTimeMilliseconds(), second["at"]!.GetValue<long>());
+        Assert.Equal(4.0, second["publishRate"]!.GetValue<double>());
+        Assert.True(second["deliveryRate"]!.GetValue<double>() >= 4.0);
+
+        time.Advance(DashboardSampler.Interval);
+        var quiet = await NextSampleAsync(ops, _ => true);
+        Assert.Equal(0.0, quiet["publishRate"]!.GetValue<double>());
+    }
+
     /// <summary>The next sample that satisfies <paramref name="wanted"/> (samples arrive every second).</summary>
     private static async Task<JsonNode> NextSampleAsync(ChannelsTestClient client, Func<JsonNode, bool> wanted)
     {
@@ -157,11 +190,16 @@ public sealed class ChannelsDashboardTests
         throw new Xunit.Sdk.XunitException("No wanted sample among the next 10.");
     }
 
-    private static Task<ChannelsTestServer> StartAsync() => ChannelsTestServer.StartAsync(new ChannelsTestServerOptions
+    private static Task<ChannelsTestServer> StartAsync(TimeProvider? time = null) => ChannelsTestServer.StartAsync(new ChannelsTestServerOptions
     {
         Channels = channels => channels.Private("signalrchannels.{x}", () => true),
         ConfigureBuilder = builder =>
         {
+            if (time is not null)
+            {
+                builder.Services.AddSingleton(time);
+            }
+
             TestAuthenticationHandler.AddTo(builder);
             builder.Services.AddAuthorization(o => o.AddPolicy(Policy, p => p.RequireRole("ops")));
         },
