@@ -2,7 +2,7 @@
 // the dashboard mapped (--dashboard true). The test server is built first when its dll is older than its sources.
 import { randomUUID } from "node:crypto";
 import type { TestProject } from "vitest/node";
-import { ensureTestServerBuilt, startTestServer, type RunningServer } from "../../../../typescript/test/integration/support/testServer.js";
+import { ensureTestServerBuilt, startTestServers } from "../../../../typescript/test/integration/support/testServer.js";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -17,19 +17,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const prefix = `dashboard-${randomUUID().slice(0, 8)}`;
   // Short leases, so a node is listed as soon as it runs.
   const extraArgs = ["--dashboard", "true", "--presence-heartbeat-ms", "500", "--presence-timeout-ms", "3000"];
-  const started = await Promise.allSettled([
-    startTestServer({ name: "dashboard-a", redis, prefix, extraArgs }),
-    startTestServer({ name: "dashboard-b", redis, prefix, extraArgs }),
+  const { servers, stopAll } = await startTestServers([
+    { name: "dashboard-a", redis, prefix, extraArgs },
+    { name: "dashboard-b", redis, prefix, extraArgs },
   ]);
-  const servers = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
-  const stopAll = async () => {
-    await Promise.all(servers.map((s: RunningServer) => s.stop()));
-  };
-  const failure = started.find((s): s is PromiseRejectedResult => s.status === "rejected");
-  if (failure !== undefined) {
-    await stopAll();
-    throw failure.reason;
-  }
   project.provide("dashboardNodes", [servers[0]!.url, servers[1]!.url]);
   return stopAll;
 }
