@@ -119,8 +119,9 @@ public sealed class ChannelsDashboardTests
 
         var ops = await node.ConnectAsync(accessToken: Ops.Token);
         var reader = await node.ConnectAsync();
-        await ops.SubscribeAsync(DashboardChannel.Name);
+        // The reader first: every sample the watcher gets is taken after it subscribed.
         await reader.SubscribeAsync("news");
+        await ops.SubscribeAsync(DashboardChannel.Name);
         await HubErrors.AssertCodeAsync(ChannelErrorCodes.WhisperDisabled, () => ops.WhisperAsync(DashboardChannel.Name, "sample", new { node = "fake" }));
 
         var first = await NextSampleAsync(ops, _ => true);
