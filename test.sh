@@ -49,7 +49,7 @@ read -r p f < <(awk '/^(Passed|Failed)! +- +Failed:/ { gsub(/,/,""); f+=$4; p+=$
 passed=$((passed + p)); failed=$((failed + f))
 if [ "$status" != "0" ] && [ "$f" = "0" ]; then failed=$((failed + 1)); fi
 
-for ws in clients/typescript samples/ChatApp/client tests/pusher-compat; do
+for ws in clients/typescript clients/dashboard samples/ChatApp/client tests/pusher-compat; do
   [ -f "$ws/package.json" ] || continue
   for script in test test:integration test:browser; do
     if node -e "process.exit(require('./$ws/package.json').scripts?.['$script'] ? 0 : 1)"; then

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication.Cookies;
 using SignalRChannels;
 
 namespace DocsSnippets;
@@ -15,6 +16,22 @@ public static class MonitoringSnippets
         // GET /channels-api/channels?filter_by_prefix=presence-&info=user_count, /channels/{name}, /channels/{name}/users,
         // POST /channels-api/events and /batch_events, in the shapes of the Pusher HTTP API.
         app.MapChannelsApi("/channels-api", "channels-admin");
+        #endregion
+    }
+
+    public static void Dashboard(WebApplicationBuilder builder)
+    {
+        #region monitoring-dashboard
+        builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie();
+        builder.Services.AddAuthorization(options =>
+            options.AddPolicy("channels-admin", policy => policy.RequireRole("ops")));
+        var app = builder.Build();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapChannelHub<ChatHub>("/hubs/chat");
+        // The page, its script and style, for users passing the policy; the page connects to /hubs/chat with the
+        // browser's cookie and subscribes to private-signalrchannels.dashboard, which requires the policy too.
+        app.MapChannelsDashboard("/channels-dashboard", "channels-admin");
         #endregion
     }
 

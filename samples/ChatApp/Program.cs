@@ -29,7 +29,8 @@ builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationSc
             return Task.CompletedTask;
         };
     });
-// The channels HTTP API (/channels-api) is for the display names listed in Monitoring:Admins only.
+// The channels HTTP API (/channels-api) and the dashboard (/channels-dashboard) are for the display names listed in
+// Monitoring:Admins only.
 var admins = builder.Configuration.GetSection("Monitoring:Admins").Get<string[]>() ?? [];
 builder.Services.AddAuthorization(options => options.AddPolicy("channels-admin", policy =>
     policy.RequireAuthenticatedUser().RequireAssertion(context => admins.Contains(context.User.Identity?.Name, StringComparer.Ordinal))));
@@ -115,6 +116,8 @@ app.MapGet("/api/me", (ClaimsPrincipal user) =>
 
 app.MapChannelHub<ChatHub>("/hubs/chat").RequireAuthorization();
 app.MapChannelsApi("/channels-api", "channels-admin");
+// The live dashboard, for the same admins: the page subscribes to a reserved channel that requires this policy too.
+app.MapChannelsDashboard("/channels-dashboard", "channels-admin");
 // Prometheus text format; expose it to the scraper only (a private port or network in production).
 app.MapPrometheusScrapingEndpoint("/metrics");
 

@@ -18,6 +18,8 @@
 //       [--queue true [--queue-lease-ms 3000]]        queued broadcasting (IChannelQueue; in Redis with --redis) and
 //                                                     POST /queue-many; queue.* channels keep 100,000 events of history
 //       [--max-recovered-events 300]                  ChannelsOptions.MaxRecoveredEvents
+//       [--dashboard true]                            MapChannelsDashboard at /channels-dashboard, for users with role ops
+//                                                     (token or test-token cookie userId;name;ops)
 //
 // Kestrel prints "Now listening on: http://127.0.0.1:<port>" once it is bound; the tests wait for that line.
 using System.Security.Claims;
@@ -51,7 +53,7 @@ TestHub.NodeName = builder.Configuration["node-name"] is { Length: > 0 } nodeNam
 
 builder.Services.AddAuthentication(TestAuthenticationHandler.SchemeName)
     .AddScheme<AuthenticationSchemeOptions, TestAuthenticationHandler>(TestAuthenticationHandler.SchemeName, configureOptions: null);
-builder.Services.AddAuthorization();
+builder.Services.AddAuthorization(o => o.AddPolicy("dashboard", p => p.RequireRole("ops")));
 
 var channels = builder.Services.AddSignalR()
     .AddMessagePackProtocol()
@@ -170,6 +172,11 @@ app.UseAuthentication();
 app.UseAuthorization();
 
 app.MapChannelHub<TestHub>("/hubs/test");
+if (builder.Configuration.GetValue<bool>("dashboard"))
+{
+    app.MapChannelsDashboard("/channels-dashboard", "dashboard");
+}
+
 if (builder.Configuration.GetValue<bool>("pusher"))
 {
     app.MapPusherProtocol<TestHub>();

@@ -45,6 +45,7 @@ public static class ChannelsSignalRServerBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<SignalRChannels.Diagnostics.TrafficTotals>();
+        services.TryAddSingleton<SignalRChannels.Diagnostics.NodeActivity>();
         services.TryAddSingleton<SignalRChannels.Diagnostics.ChannelsMetrics>();
         services.AddAuthorizationCore();
 
@@ -91,6 +92,8 @@ public static class ChannelsSignalRServerBuilderExtensions
             services.AddHostedService<PresenceHeartbeatService>();
             services.AddHostedService(sp => sp.GetRequiredService<SilentConnectionMonitor>());
             services.AddHostedService(sp => sp.GetRequiredService<EmptyStreamKeeper>());
+            services.TryAddSingleton<SignalRChannels.Dashboard.DashboardSampler>();
+            services.AddHostedService(sp => sp.GetRequiredService<SignalRChannels.Dashboard.DashboardSampler>());
             services.Configure<HubOptions>(options => options.AddFilter<ChannelHubFilter>());
         }
 

@@ -30,10 +30,12 @@ internal sealed class ChannelsMetrics
     private readonly Counter<long> _recoveries;
     private readonly Counter<long> _presenceChanges;
     private readonly Histogram<double> _roundTrip;
+    private readonly NodeActivity _activity;
 
-    public ChannelsMetrics(IMeterFactory meterFactory, ChannelRegistry registry, TrafficTotals traffic)
+    public ChannelsMetrics(IMeterFactory meterFactory, ChannelRegistry registry, TrafficTotals traffic, NodeActivity activity)
     {
         _registry = registry;
+        _activity = activity;
         _meter = meterFactory.Create(MeterName);
         _connections = _meter.CreateUpDownCounter<long>("signalrchannels.connections", "{connection}", "Connections to channel hubs on this node.");
         _subscriptions = _meter.CreateUpDownCounter<long>("signalrchannels.subscriptions", "{subscription}", "Channel subscriptions on this node.");
@@ -72,6 +74,7 @@ internal sealed class ChannelsMetrics
 
     public void Published(ChannelName channel, bool clientEvent, bool persisted)
     {
+        _activity.OnPublished(channel);
         if (_published.Enabled)
         {
             _published.Add(1, Kind(channel), Pattern(channel), new("event.source", clientEvent ? "client" : "server"), new("history", persisted));
@@ -86,7 +89,11 @@ internal sealed class ChannelsMetrics
     public void PresenceChanged(string change, string? reason = null) =>
         _presenceChanges.Add(1, new("change", change), new("reason", reason));
 
-    public void RoundTrip(double milliseconds) => _roundTrip.Record(milliseconds);
+    public void RoundTrip(double milliseconds)
+    {
+        _activity.OnRoundTrip(milliseconds);
+        _roundTrip.Record(milliseconds);
+    }
 
     private static KeyValuePair<string, object?> Kind(ChannelName channel) =>
         new("channel.kind", channel.Kind switch { ChannelKind.Private => "private", ChannelKind.Presence => "presence", _ => "public" });

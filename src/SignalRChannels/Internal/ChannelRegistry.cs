@@ -13,7 +13,23 @@ internal sealed class ChannelRegistry
 
     public void AddMiddleware(Pipeline.MiddlewareRegistration registration) => _middleware.Add(registration);
 
-    public ChannelRoute AddRoute(ChannelKind kind, string pattern, Delegate? callback)
+    public ChannelRoute AddRoute(ChannelKind kind, string pattern, Delegate? callback) => Add(kind, pattern, callback, reserved: false);
+
+    /// <summary>
+    /// Adds a route for a channel the library reserves (the dashboard's): it is matched before every route of the
+    /// app, so no app route can open it; a second reservation of the same pattern throws.
+    /// </summary>
+    public ChannelRoute AddReservedRoute(ChannelKind kind, string pattern)
+    {
+        if (_routes.Any(r => r.Kind == kind && string.Equals(r.Pattern.Text, pattern, StringComparison.Ordinal)))
+        {
+            throw new InvalidOperationException($"The route of the reserved channel '{pattern}' is registered already.");
+        }
+
+        return Add(kind, pattern, callback: null, reserved: true);
+    }
+
+    private ChannelRoute Add(ChannelKind kind, string pattern, Delegate? callback, bool reserved)
     {
         var parsed = ChannelPattern.Parse(pattern);
         if (parsed.Kind is not null)
@@ -23,7 +39,15 @@ internal sealed class ChannelRegistry
         }
 
         var route = new ChannelRoute(kind, parsed, callback);
-        _routes.Add(route);
+        if (reserved)
+        {
+            _routes.Insert(0, route);
+        }
+        else
+        {
+            _routes.Add(route);
+        }
+
         return route;
     }
 

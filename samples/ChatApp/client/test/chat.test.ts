@@ -6,6 +6,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { launchChromium } from "./support/browser.js";
 import { ChatPage, timeout, uniqueText, uniqueUser } from "./support/ChatPage.js";
+import { dashboardAdmin } from "./support/globalSetup.js";
 import { topologies } from "./support/topologies.js";
 
 const addresses = inject("chatTopologies");
@@ -89,6 +90,22 @@ describe("ChatApp monitoring", () => {
     expect(metrics).toMatch(/^signalrchannels_io_bytes_total\{[^}]*network_io_direction="transmit"[^}]*\} [1-9]/m);
     expect(await ada.page.evaluate(async () => (await fetch("/channels-api/channels")).status)).toBe(403);
     expect((await fetch(`${app}/channels-api/channels`)).status).toBe(401);
+    expect(await ada.page.evaluate(async () => (await fetch("/channels-dashboard")).status)).toBe(403);
+    expect((await fetch(`${app}/channels-dashboard`)).status).toBe(401);
+  });
+
+  it("shows the live dashboard to an admin, counting the users in the lobby", async () => {
+    const admin = track(await ChatPage.signIn(browser, app, dashboardAdmin));
+    const dashboard = await admin.page.context().newPage();
+    try {
+      await dashboard.goto("/channels-dashboard");
+      await dashboard.locator('#status[data-state="live"]').waitFor({ timeout });
+      // The admin's chat tab is in the lobby (a presence channel): the busiest presence channels list it.
+      await dashboard.locator("#presence-table tbody tr").filter({ hasText: "presence-chat.lobby" }).waitFor({ timeout });
+      await dashboard.waitForFunction(() => Number(document.getElementById("connections")?.textContent) >= 2, null, { timeout });
+    } finally {
+      await dashboard.close();
+    }
   });
 });
 

@@ -2,7 +2,7 @@
 // (one cluster, fresh per run). Their URLs reach the tests through `inject("servers")`.
 import { randomUUID } from "node:crypto";
 import type { TestProject } from "vitest/node";
-import { ensureTestServerBuilt, startTestServer, type RunningServer } from "./testServer.js";
+import { ensureTestServerBuilt, startTestServers, type RunningServer } from "./testServer.js";
 
 export interface ServerUrls {
   /** A single node with the in-memory stores. */
@@ -22,20 +22,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   ensureTestServerBuilt();
   const redis = process.env.REDIS_URL ?? "127.0.0.1:6379";
   const prefix = `ts-it-${randomUUID().slice(0, 8)}`;
-  const started = await Promise.allSettled([
-    startTestServer({ name: "memory" }),
-    startTestServer({ name: "redis-a", redis, prefix }),
-    startTestServer({ name: "redis-b", redis, prefix }),
+  const { servers, stopAll } = await startTestServers([
+    { name: "memory" },
+    { name: "redis-a", redis, prefix },
+    { name: "redis-b", redis, prefix },
   ]);
-  const servers = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
-  const stopAll = async () => {
-    await Promise.all(servers.map((s: RunningServer) => s.stop()));
-  };
-  const failure = started.find((s): s is PromiseRejectedResult => s.status === "rejected");
-  if (failure !== undefined) {
-    await stopAll();
-    throw failure.reason;
-  }
   const [memory, redisA, redisB] = servers as [RunningServer, RunningServer, RunningServer];
   project.provide("servers", { memory: memory.url, redisA: redisA.url, redisB: redisB.url });
   return stopAll;

@@ -124,3 +124,18 @@ async function stopChild(child: ChildProcess, log: NodeJS.WritableStream): Promi
   }
   log.end();
 }
+
+/** Starts several nodes at once; if one fails, stops the others and throws its error. */
+export async function startTestServers(options: readonly TestServerOptions[]): Promise<{ servers: RunningServer[]; stopAll(): Promise<void> }> {
+  const started = await Promise.allSettled(options.map((o) => startTestServer(o)));
+  const servers = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
+  const stopAll = async () => {
+    await Promise.all(servers.map((s) => s.stop()));
+  };
+  const failure = started.find((s): s is PromiseRejectedResult => s.status === "rejected");
+  if (failure !== undefined) {
+    await stopAll();
+    throw failure.reason;
+  }
+  return { servers, stopAll };
+}

@@ -6,6 +6,9 @@ import { ensureChatAppBuilt, startChatApp, type RunningApp } from "./chatApp.js"
 import { howToStartRedis, newRedisPrefix, RedisClient, redisFromEnvironment } from "./redis.js";
 import type { TopologyAddress, TopologyName } from "./topologies.js";
 
+/** The display name the apps of this run list in Monitoring:Admins. */
+export const dashboardAdmin = "Dashboard Admin";
+
 declare module "vitest" {
   export interface ProvidedContext {
     /** Base URL of the in-memory ChatApp. */
@@ -24,7 +27,8 @@ declare module "vitest" {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   ensureChatAppBuilt();
   const tempDir = mkdtempSync(join(tmpdir(), "chatapp-browser-"));
-  const env = { TMPDIR: tempDir };
+  // One admin of the channels API and the dashboard (Monitoring:Admins), on every instance.
+  const env = { TMPDIR: tempDir, Monitoring__Admins__0: dashboardAdmin };
   const apps: RunningApp[] = [];
   const redis = redisFromEnvironment();
   const prefix = newRedisPrefix();
