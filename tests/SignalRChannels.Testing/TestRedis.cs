@@ -39,10 +39,8 @@ public static class TestRedis
                 keys.Add(key);
             }
 
-            if (keys.Count > 0)
-            {
-                await redis.GetDatabase().KeyDeleteAsync([.. keys]);
-            }
+            // One DEL per key: on Redis Cluster a DEL of several keys must stay in one slot.
+            await Task.WhenAll(keys.Select(k => redis.GetDatabase().KeyDeleteAsync(k)));
         }
     }
 

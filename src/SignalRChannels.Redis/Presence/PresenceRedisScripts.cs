@@ -1,22 +1,20 @@
 namespace SignalRChannels.Redis.Presence;
 
 /// <summary>
-/// The Lua scripts of <see cref="RedisPresenceStore"/>. Each runs atomically on the Redis server, so the
-/// reference counts, the node sets and the "joined"/"left" answers never disagree, whatever nodes run at once.
+/// The Lua scripts of <see cref="RedisPresenceStore"/>. Each touches only the keys it is given, all in one hash slot
+/// (one channel's keys, or the leases), so they run on Redis Cluster as on a single server. Each runs atomically, so a
+/// channel's reference counts and the "joined"/"left" answers never disagree, whatever nodes run at once.
 /// </summary>
 internal static class PresenceRedisScripts
 {
     /// <summary>
-    /// KEYS: conns, counts, info, node set, leases. ARGV: connection id, member id, info, node entry, node id, now (ms).
+    /// KEYS: conns, counts, info (<see cref="PresenceRedisKeys.Channel"/>). ARGV: connection id, member id, info.
     /// Returns {memberJoined, channelOccupied} as 0/1.
     /// </summary>
     public const string Join = """
         if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then
           return {0, 0}
         end
-        -- Only heartbeats renew a lease; NX starts one for a node that has not heartbeated yet.
-        redis.call('ZADD', KEYS[5], 'NX', ARGV[6], ARGV[5])
-        redis.call('SADD', KEYS[4], ARGV[4])
         local occupied = redis.call('EXISTS', KEYS[2]) == 0
         if redis.call('HINCRBY', KEYS[2], ARGV[2], 1) > 1 then
           return {0, 0}
@@ -33,8 +31,8 @@ internal static class PresenceRedisScripts
         """;
 
     /// <summary>
-    /// KEYS: conns, counts, info, node set. ARGV: connection id, node entry.
-    /// Returns {} when the connection is unknown or the member keeps other connections, else {member id, info, channelVacated}.
+    /// KEYS: conns, counts, info. ARGV: connection id. Returns {} when the connection is unknown, {0} when it was
+    /// removed and its member keeps other connections, else {member id, info, channelVacated}.
     /// </summary>
     public const string Leave = """
         local member = redis.call('HGET', KEYS[1], ARGV[1])
@@ -42,9 +40,8 @@ internal static class PresenceRedisScripts
           return {}
         end
         redis.call('HDEL', KEYS[1], ARGV[1])
-        redis.call('SREM', KEYS[4], ARGV[2])
         if redis.call('HINCRBY', KEYS[2], member, -1) > 0 then
-          return {}
+          return {0}
         end
         redis.call('HDEL', KEYS[2], member)
         local info = redis.call('HGET', KEYS[3], member) or 'null'
@@ -53,47 +50,63 @@ internal static class PresenceRedisScripts
         """;
 
     /// <summary>
-    /// KEYS: leases, the dead node's set, the query counts' nodes hash, the dead node's channel counts and user
-    /// connections (<see cref="Query.OccupancyRedisKeys"/>). ARGV: node id, cutoff (ms), channel key prefix,
-    /// conns/counts/info suffixes. Claims the node (removes its lease) only if its lease is still older than the
-    /// cutoff, so exactly one sweeper gets its connections and a node that heartbeated in the meantime is spared;
-    /// the node's query counts go with it. Returns a flat array of
-    /// {channel, member id, info, channelVacated} for each member that lost its last connection.
+    /// KEYS: conns, counts, info of one channel. ARGV: connection ids of a dead node in that channel. Removes each
+    /// connection still there, as <see cref="Leave"/> does. Returns a flat array of {member id, info, channelVacated}
+    /// for each member that lost its last connection. A connection already gone is skipped, so sweepers that run this
+    /// for the same connections at once report each member once between them.
     /// </summary>
-    /// <remarks>Touches channel keys not declared in KEYS: fine on a standalone or replicated Redis, not on Redis Cluster.</remarks>
-    public const string Sweep = """
-        local lease = redis.call('ZSCORE', KEYS[1], ARGV[1])
-        if not lease or tonumber(lease) >= tonumber(ARGV[2]) then
-          return {}
-        end
-        redis.call('ZREM', KEYS[1], ARGV[1])
-        redis.call('HDEL', KEYS[3], ARGV[1])
-        redis.call('DEL', KEYS[4], KEYS[5])
-        local entries = redis.call('SMEMBERS', KEYS[2])
-        redis.call('DEL', KEYS[2])
+    public const string SweepChannel = """
         local left = {}
-        for _, entry in ipairs(entries) do
-          local separator = string.find(entry, '\n', 1, true)
-          local channel = string.sub(entry, 1, separator - 1)
-          local connection = string.sub(entry, separator + 1)
-          local base = ARGV[3] .. channel
-          local conns = base .. ARGV[4]
-          local member = redis.call('HGET', conns, connection)
+        for _, connection in ipairs(ARGV) do
+          local member = redis.call('HGET', KEYS[1], connection)
           if member then
-            redis.call('HDEL', conns, connection)
-            local counts = base .. ARGV[5]
-            if redis.call('HINCRBY', counts, member, -1) <= 0 then
-              redis.call('HDEL', counts, member)
-              local infos = base .. ARGV[6]
-              local info = redis.call('HGET', infos, member) or 'null'
-              redis.call('HDEL', infos, member)
-              left[#left + 1] = channel
+            redis.call('HDEL', KEYS[1], connection)
+            if redis.call('HINCRBY', KEYS[2], member, -1) <= 0 then
+              redis.call('HDEL', KEYS[2], member)
+              local info = redis.call('HGET', KEYS[3], member) or 'null'
+              redis.call('HDEL', KEYS[3], member)
               left[#left + 1] = member
               left[#left + 1] = info
-              left[#left + 1] = redis.call('EXISTS', counts) == 0 and 1 or 0
+              left[#left + 1] = redis.call('EXISTS', KEYS[2]) == 0 and 1 or 0
             end
           end
         end
         return left
+        """;
+
+    /// <summary>
+    /// KEYS: leases. ARGV: node id, cutoff (ms), this claim's score (minus now, in ms), stale-claim cutoff (ms). Claims a
+    /// dead node for sweeping by scoring its lease with the (negative) claim: only if its lease is older than the cutoff,
+    /// so a node that heartbeated in the meantime is spared, or if another sweeper's claim is older than the stale-claim
+    /// cutoff (that sweeper stopped half-way). Returns 1 when claimed, else 0.
+    /// </summary>
+    public const string Claim = """
+        local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
+        if not score then
+          return 0
+        end
+        score = tonumber(score)
+        if score >= 0 then
+          if score >= tonumber(ARGV[2]) then
+            return 0
+          end
+        elseif -score >= tonumber(ARGV[4]) then
+          return 0
+        end
+        redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
+        return 1
+        """;
+
+    /// <summary>
+    /// KEYS: leases. ARGV: node id, the claim's score. Removes the swept node's lease if it still holds this claim (a
+    /// node that came back and heartbeated keeps its renewed lease). Returns 1 when removed, else 0.
+    /// </summary>
+    public const string Release = """
+        local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
+        if score and tonumber(score) == tonumber(ARGV[2]) then
+          redis.call('ZREM', KEYS[1], ARGV[1])
+          return 1
+        end
+        return 0
         """;
 }

@@ -8,8 +8,18 @@ namespace SignalRChannels.Redis.Presence;
 /// <see cref="PresenceRedisScripts"/>). Leases are scored with <see cref="TimeProvider"/> time, so node clocks must
 /// agree to well within <c>MemberTimeout - HeartbeatInterval</c>.
 /// </summary>
+/// <remarks>
+/// Works on Redis Cluster: each script touches one channel's keys (one hash slot) or the leases only. What a single
+/// script cannot do across slots is ordered instead: a join records the connection in its node's set before it enters
+/// the channel, a leave takes it out of the set after it left the channel, and a sweep claims the dead node in the
+/// leases, sweeps its connections one channel at a time (each channel's removal atomic, so a member leaves once
+/// whoever sweeps), and only then drops the node's set and lease.
+/// </remarks>
 internal sealed class RedisPresenceStore : IPresenceStore
 {
+    // Connections of a dead node swept per round trip; bounds the arguments of one script call.
+    private const int SweepPageSize = 1000;
+
     private static readonly PresenceJoinResult s_notJoined = new(false, false);
     private static readonly PresenceLeaveResult s_notLeft = new(null, false);
 
@@ -49,7 +59,6 @@ internal sealed class RedisPresenceStore : IPresenceStore
 
     public string NodeId => _options.NodeId;
 
-
     public async ValueTask<PresenceJoinResult> JoinAsync(ChannelName channel, PresenceMember member, string connectionId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(member);
@@ -57,16 +66,16 @@ internal sealed class RedisPresenceStore : IPresenceStore
         var info = PresenceMemberInfo.ToUtf8(member, _options.MaxMemberInfoBytes);
         cancellationToken.ThrowIfCancellationRequested();
         var database = await _redis.GetDatabaseAsync().ConfigureAwait(false);
+
+        // The node's record goes in first: a connection in a channel is always in its node's set, so a sweep finds it.
+        // NX starts the lease of a node that has not heartbeated yet; only heartbeats renew it.
+        await Task.WhenAll(
+            database.SetAddAsync(_node, PresenceRedisKeys.NodeEntry(channel, connectionId)),
+            database.SortedSetAddAsync(_leases, NodeId, NowMilliseconds(), SortedSetWhen.NotExists)).ConfigureAwait(false);
         var result = (RedisResult[])(await database.ScriptEvaluateAsync(
             PresenceRedisScripts.Join,
-            [
-                PresenceRedisKeys.Connections(_prefix, channel),
-                PresenceRedisKeys.Counts(_prefix, channel),
-                PresenceRedisKeys.Info(_prefix, channel),
-                _node,
-                _leases,
-            ],
-            [connectionId, member.Id, info, PresenceRedisKeys.NodeEntry(channel, connectionId), NodeId, NowMilliseconds()])
+            PresenceRedisKeys.Channel(_prefix, channel),
+            [connectionId, member.Id, info])
             .ConfigureAwait(false))!;
         return (int)result[0] == 0 ? s_notJoined : new PresenceJoinResult(true, (int)result[1] == 1);
     }
@@ -79,15 +88,17 @@ internal sealed class RedisPresenceStore : IPresenceStore
         var database = await _redis.GetDatabaseAsync().ConfigureAwait(false);
         var result = (RedisResult[])(await database.ScriptEvaluateAsync(
             PresenceRedisScripts.Leave,
-            [
-                PresenceRedisKeys.Connections(_prefix, channel),
-                PresenceRedisKeys.Counts(_prefix, channel),
-                PresenceRedisKeys.Info(_prefix, channel),
-                _node,
-            ],
-            [connectionId, PresenceRedisKeys.NodeEntry(channel, connectionId)])
+            PresenceRedisKeys.Channel(_prefix, channel),
+            [connectionId])
             .ConfigureAwait(false))!;
-        return result.Length == 0
+        if (result.Length == 0)
+        {
+            // Unknown here: the node's record may belong to a join still on its way, so it stays.
+            return s_notLeft;
+        }
+
+        await database.SetRemoveAsync(_node, PresenceRedisKeys.NodeEntry(channel, connectionId)).ConfigureAwait(false);
+        return result.Length == 1
             ? s_notLeft
             : new PresenceLeaveResult(PresenceMemberInfo.ToMember((string)result[0]!, (byte[])result[1]!), (int)result[2] == 1);
     }
@@ -131,42 +142,88 @@ internal sealed class RedisPresenceStore : IPresenceStore
     {
         cancellationToken.ThrowIfCancellationRequested();
         var database = await _redis.GetDatabaseAsync().ConfigureAwait(false);
-        var cutoff = (_timeProvider.GetUtcNow() - _options.MemberTimeout).ToUnixTimeMilliseconds();
-        var expired = await database.SortedSetRangeByScoreAsync(_leases, double.NegativeInfinity, cutoff, Exclude.Stop).ConfigureAwait(false);
+        var now = NowMilliseconds();
+        var cutoff = now - (long)_options.MemberTimeout.TotalMilliseconds;
+        var expired = await database.SortedSetRangeByScoreWithScoresAsync(_leases, double.NegativeInfinity, cutoff, Exclude.Stop).ConfigureAwait(false);
         List<PresenceExpiry>? expiries = null;
-        foreach (var node in expired)
+        foreach (var lease in expired)
         {
-            var nodeId = (string)node!;
-            if (nodeId == NodeId)
+            var nodeId = (string)lease.Element!;
+            // A negative score is another sweeper's claim; it is taken over only once it is older than the timeout.
+            if (nodeId == NodeId || (lease.Score < 0 && -lease.Score >= cutoff))
             {
                 continue;
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-            var left = (RedisResult[])(await database.ScriptEvaluateAsync(
-                PresenceRedisScripts.Sweep,
-                PresenceRedisKeys.SweepKeys(_prefix, nodeId),
-                [
-                    nodeId,
-                    cutoff,
-                    PresenceRedisKeys.ChannelKeyPrefix(_prefix),
-                    PresenceRedisKeys.ConnectionsSuffix,
-                    PresenceRedisKeys.CountsSuffix,
-                    PresenceRedisKeys.InfoSuffix,
-                ])
-                .ConfigureAwait(false))!;
-            for (var i = 0; i + 3 < left.Length; i += 4)
+            var claim = -now;
+            var claimed = (long)await database.ScriptEvaluateAsync(PresenceRedisScripts.Claim, [_leases], [nodeId, cutoff, claim, cutoff]).ConfigureAwait(false);
+            if (claimed == 1)
             {
-                // Names were validated when they joined; the configured length limit may have changed since.
-                if (ChannelName.TryParse((string?)left[i], int.MaxValue, out var channel, out _))
-                {
-                    var member = PresenceMemberInfo.ToMember((string)left[i + 1]!, (byte[])left[i + 2]!);
-                    (expiries ??= []).Add(new PresenceExpiry(channel, member, (int)left[i + 3] == 1));
-                }
+                await SweepNodeAsync(database, nodeId, claim, expiries ??= [], cancellationToken).ConfigureAwait(false);
             }
         }
 
         return expiries is null ? [] : expiries;
+    }
+
+    /// <summary>
+    /// Removes a claimed node's connections a page at a time, one script per channel, then its query counts and its
+    /// lease. Each page is taken off the node's set only after its channels were swept, so a sweeper that stops half-way
+    /// leaves the rest to whoever takes the stale claim over. Stops if the node renewed its lease meanwhile.
+    /// </summary>
+    private async Task SweepNodeAsync(IDatabase database, string nodeId, long claim, List<PresenceExpiry> expiries, CancellationToken cancellationToken)
+    {
+        var node = PresenceRedisKeys.Node(_prefix, nodeId);
+        for (var page = 0; ; page++)
+        {
+            if (page > 0 && await database.SortedSetScoreAsync(_leases, nodeId).ConfigureAwait(false) != claim)
+            {
+                return;
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            var entries = await database.SetRandomMembersAsync(node, SweepPageSize).ConfigureAwait(false);
+            if (entries.Length == 0)
+            {
+                break;
+            }
+
+            var sweeps = entries
+                .Select(e => PresenceRedisKeys.ParseNodeEntry((string)e!))
+                .GroupBy(e => e.Channel, e => (RedisValue)e.ConnectionId, StringComparer.Ordinal)
+                .Select(g => SweepChannelAsync(database, g.Key, [.. g]))
+                .ToArray();
+            foreach (var left in await Task.WhenAll(sweeps).ConfigureAwait(false))
+            {
+                expiries.AddRange(left);
+            }
+
+            await database.SetRemoveAsync(node, entries).ConfigureAwait(false);
+        }
+
+        await database.KeyDeleteAsync(Query.OccupancyRedisKeys.Node(_prefix, nodeId)).ConfigureAwait(false);
+        await database.ScriptEvaluateAsync(PresenceRedisScripts.Release, [_leases], [nodeId, claim]).ConfigureAwait(false);
+    }
+
+    private async Task<IEnumerable<PresenceExpiry>> SweepChannelAsync(IDatabase database, string name, RedisValue[] connections)
+    {
+        // Names were validated when they joined; the configured length limit may have changed since.
+        if (!ChannelName.TryParse(name, int.MaxValue, out var channel, out _))
+        {
+            return [];
+        }
+
+        var left = (RedisResult[])(await database.ScriptEvaluateAsync(
+            PresenceRedisScripts.SweepChannel, PresenceRedisKeys.Channel(_prefix, channel), connections).ConfigureAwait(false))!;
+        var expiries = new PresenceExpiry[left.Length / 3];
+        for (var i = 0; i < expiries.Length; i++)
+        {
+            var member = PresenceMemberInfo.ToMember((string)left[3 * i]!, (byte[])left[(3 * i) + 1]!);
+            expiries[i] = new PresenceExpiry(channel, member, (int)left[(3 * i) + 2] == 1);
+        }
+
+        return expiries;
     }
 
     private long NowMilliseconds() => _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();

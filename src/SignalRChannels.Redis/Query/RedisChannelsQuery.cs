@@ -59,7 +59,8 @@ internal sealed class RedisChannelsQuery(
             return [];
         }
 
-        var counts = await database.HashGetAsync(OccupancyRedisKeys.Nodes(_prefix), nodes.Select(n => (RedisValue)n.NodeId).ToArray()).ConfigureAwait(false);
+        // One key per node (each in its node's slot on Redis Cluster), read in one pipelined round trip.
+        var counts = await Task.WhenAll(nodes.Select(n => database.StringGetAsync(OccupancyRedisKeys.Connections(_prefix, n.NodeId)))).ConfigureAwait(false);
         return nodes
             .Select((n, i) => new ChannelsNodeInfo
             {

@@ -26,13 +26,8 @@ internal sealed partial class RedisOccupancyWriter(
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
     private readonly string _nodeId = presenceOptions.Value.NodeId;
-    private readonly RedisKey[] _keys =
-    [
-        OccupancyRedisKeys.Nodes(redisOptions.Value.Prefix),
-        OccupancyRedisKeys.Channels(redisOptions.Value.Prefix, presenceOptions.Value.NodeId),
-        OccupancyRedisKeys.Users(redisOptions.Value.Prefix, presenceOptions.Value.NodeId),
-        PresenceRedisKeys.Leases(redisOptions.Value.Prefix),
-    ];
+    private readonly RedisKey[] _keys = OccupancyRedisKeys.Node(redisOptions.Value.Prefix, presenceOptions.Value.NodeId);
+    private readonly RedisKey _leases = PresenceRedisKeys.Leases(redisOptions.Value.Prefix);
 
     private NodeOccupancy? _owner;
     private Task? _loop;
@@ -132,12 +127,14 @@ internal sealed partial class RedisOccupancyWriter(
 
             if (i > start)
             {
-                await database.ScriptEvaluateAsync(OccupancyRedisScripts.Apply, _keys, ApplyArguments(batch, start, i)).ConfigureAwait(false);
+                await Task.WhenAll(
+                    StartLeaseAsync(database),
+                    database.ScriptEvaluateAsync(OccupancyRedisScripts.Apply, _keys, ApplyArguments(batch, start, i))).ConfigureAwait(false);
             }
 
             if (i < batch.Count)
             {
-                var stored = await database.HashGetAsync(_keys[0], _nodeId).ConfigureAwait(false);
+                var stored = await database.StringGetAsync(_keys[0]).ConfigureAwait(false);
                 if ((stored.IsNull ? 0 : (long)stored) != batch[i].Check)
                 {
                     Log.Resynchronizing(logger);
@@ -172,7 +169,7 @@ internal sealed partial class RedisOccupancyWriter(
         }
 
         var changed = channels.Where(c => c.Value != 0).ToArray();
-        var arguments = new List<RedisValue>(4 + (changed.Length * 2) + users.Count) { _nodeId, Now(), connections, changed.Length };
+        var arguments = new List<RedisValue>(2 + (changed.Length * 2) + users.Count) { connections, changed.Length };
         foreach (var (channel, delta) in changed)
         {
             arguments.Add(channel.Value);
@@ -196,7 +193,7 @@ internal sealed partial class RedisOccupancyWriter(
         });
         try
         {
-            var arguments = new List<RedisValue> { _nodeId, Now(), snapshot.Connections, snapshot.Channels.Length };
+            var arguments = new List<RedisValue> { snapshot.Connections, snapshot.Channels.Length };
             foreach (var (channel, count) in snapshot.Channels)
             {
                 arguments.Add(channel.Value);
@@ -210,7 +207,9 @@ internal sealed partial class RedisOccupancyWriter(
             }
 
             var database = await ConnectedDatabaseAsync().ConfigureAwait(false);
-            await database.ScriptEvaluateAsync(OccupancyRedisScripts.Replace, _keys, [.. arguments]).ConfigureAwait(false);
+            await Task.WhenAll(
+                StartLeaseAsync(database),
+                database.ScriptEvaluateAsync(OccupancyRedisScripts.Replace, _keys, [.. arguments])).ConfigureAwait(false);
             _resync = false;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !_stopping.IsCancellationRequested)
@@ -234,7 +233,12 @@ internal sealed partial class RedisOccupancyWriter(
             : throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, "Redis is not connected.");
     }
 
-    private long Now() => timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+    /// <summary>
+    /// A node's first write starts its lease (NX: only heartbeats renew it), so its entries are swept even if it dies
+    /// before its first heartbeat.
+    /// </summary>
+    private Task<bool> StartLeaseAsync(IDatabase database) =>
+        database.SortedSetAddAsync(_leases, _nodeId, timeProvider.GetUtcNow().ToUnixTimeMilliseconds(), SortedSetWhen.NotExists);
 
     private sealed record Pending(OccupancyChange Change, long? Check)
     {

@@ -214,18 +214,18 @@ internal sealed partial class RedisChannelQueueStore : IChannelQueueStore, IAsyn
             return batch;
         }
 
-        var positions = notified.Select(p => new RedisStreamPosition(RedisKeys.QueuePartition(_prefix, p), RedisStreamPosition.NewMessages)).ToArray();
+        // One XREADGROUP per partition, pipelined: partitions are keys of their own (different slots on Redis Cluster).
         var share = Math.Max(1, maxCount / notified.Length);
-        var streams = await database.StreamReadGroupAsync(positions, RedisKeys.QueueGroup, _partitions.Consumer, share).ConfigureAwait(false);
-        foreach (var stream in streams)
+        var streams = await Task.WhenAll(notified.Select(p => database.StreamReadGroupAsync(
+            RedisKeys.QueuePartition(_prefix, p), RedisKeys.QueueGroup, _partitions.Consumer, RedisStreamPosition.NewMessages, share))).ConfigureAwait(false);
+        for (var i = 0; i < notified.Length; i++)
         {
-            var partition = notified[Array.FindIndex(positions, p => p.Key == stream.Key)];
-            if (stream.Entries.Length >= share)
+            if (streams[i].Length >= share)
             {
-                Wake(partition);
+                Wake(notified[i]);
             }
 
-            await TakeAsync(database, partition, stream.Entries, batch).ConfigureAwait(false);
+            await TakeAsync(database, notified[i], streams[i], batch).ConfigureAwait(false);
         }
 
         return batch;

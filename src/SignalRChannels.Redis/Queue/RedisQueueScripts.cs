@@ -1,6 +1,6 @@
 namespace SignalRChannels.Redis.Internal;
 
-/// <summary>The Lua scripts of the Redis queue store; each touches one key, so they run on Redis Cluster too.</summary>
+/// <summary>The Lua scripts of the Redis queue store; each touches the one key it is given, so they run on Redis Cluster too.</summary>
 internal static class RedisQueueScripts
 {
     /// <summary>KEYS[1]: a partition stream; ARGV[1]: its capacity; ARGV[2]: the event. Returns the entry id, or nil when full.</summary>

@@ -65,11 +65,10 @@ public sealed class QueryNodeCrashTests(RedisFixture redis) : IClassFixture<Redi
         await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.Configuration);
         var server = connection.GetServer(connection.GetEndPoints()[0]);
         var survivorId = survivor.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<PresenceOptions>>().Value.NodeId;
-        string[] expectedKeys = [$"{prefix}:q:n:{survivorId}:channels", $"{prefix}:q:n:{survivorId}:users"];
+        string[] expectedKeys = [$"{prefix}:q:n:{{{survivorId}}}:channels", $"{prefix}:q:n:{{{survivorId}}}:connections", $"{prefix}:q:n:{{{survivorId}}}:users"];
         await Poll.UntilAsync(
             () => server.Keys(pattern: $"{prefix}:q:n:*").Select(k => (string)k!).Order().SequenceEqual(expectedKeys),
             "the sweep deleted the killed node's counts");
-        var nodes = await connection.GetDatabase().HashGetAllAsync($"{prefix}:q:nodes");
-        Assert.Equal([$"{survivorId}=1"], nodes.Select(n => $"{n.Name}={n.Value}"));
+        Assert.Equal(1, (long)await connection.GetDatabase().StringGetAsync($"{prefix}:q:n:{{{survivorId}}}:connections"));
     }
 }

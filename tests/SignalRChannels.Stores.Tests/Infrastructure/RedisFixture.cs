@@ -3,24 +3,20 @@ using StackExchange.Redis;
 namespace SignalRChannels.Stores.Tests.Infrastructure;
 
 /// <summary>
-/// The real Redis the Redis store tests run against (see <see cref="TestRedis"/>), with one connection shared by the
-/// test process; tests isolate themselves with <see cref="NewPrefix"/>.
+/// The single Redis server the Redis store tests run against (see <see cref="TestRedis"/>), with one connection shared
+/// by the test process; tests isolate themselves with <see cref="NewPrefix"/>.
 /// </summary>
-public sealed class RedisFixture : IAsyncLifetime
+public sealed class RedisFixture : IRedisTarget, IAsyncLifetime
 {
     private static readonly SemaphoreSlim s_gate = new(1, 1);
     private static ConnectionMultiplexer? s_connection;
 
-    /// <summary>The StackExchange.Redis configuration string of the test server.</summary>
     public string Configuration { get; private set; } = string.Empty;
 
-    /// <summary>The connection the tests share.</summary>
     public IConnectionMultiplexer Connection => s_connection ?? throw new InvalidOperationException("The fixture is not initialized.");
 
-    /// <summary>A fresh key prefix, so tests sharing the server never see each other's keys.</summary>
-    public static string NewPrefix() => TestRedis.NewPrefix("spec");
+    public string NewPrefix(string kind, params Func<string, RedisKey>[] spreadKeys) => TestRedis.NewPrefix(kind);
 
-    /// <summary>A second, independent connection, as another node would have; the caller disposes it.</summary>
     public Task<ConnectionMultiplexer> ConnectAsync() => TestRedis.ConnectAsync();
 
     public async Task InitializeAsync()
