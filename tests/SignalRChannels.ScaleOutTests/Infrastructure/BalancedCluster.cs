@@ -4,7 +4,7 @@ namespace SignalRChannels.ScaleOutTests.Infrastructure;
 /// Three nodes of one cluster (shared Redis, one prefix) behind nginx, round robin without affinity: the topology
 /// docs/scaleout.md recommends. Shared by the tests of a class; each test uses channel names of its own.
 /// </summary>
-public sealed class BalancedCluster : IAsyncLifetime
+public class BalancedCluster : IAsyncLifetime
 {
     private readonly List<ServerNode> _nodes = [];
 
@@ -18,13 +18,13 @@ public sealed class BalancedCluster : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var redis = await TestRedis.GetConfigurationAsync();
+        var redis = await StartRedisAsync();
         _nodes.AddRange(await Task.WhenAll(
             new[] { "a", "b", "c" }.Select(name => ServerNode.StartAsync(name, new ServerNodeOptions { Redis = redis, Prefix = Prefix }))));
         Nginx = await Nginx.StartAsync(_nodes);
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (Nginx is not null)
         {
@@ -36,4 +36,7 @@ public sealed class BalancedCluster : IAsyncLifetime
             await node.DisposeAsync();
         }
     }
+
+    /// <summary>The Redis the nodes share: the test Redis server (<see cref="TestRedis"/>).</summary>
+    protected virtual Task<string> StartRedisAsync() => TestRedis.GetConfigurationAsync();
 }
