@@ -33,6 +33,15 @@ public static class ScaleOutSnippets
         #endregion
     }
 
+    public static void Cluster(WebApplicationBuilder builder)
+    {
+        #region scaleout-redis-cluster
+        builder.Services.AddSignalR()
+            .AddChannels()
+            .AddRedis("redis-a:6379,redis-b:6379,redis-c:6379,password=…"); // ssl=true etc. apply to every node
+        #endregion
+    }
+
     public static void Kestrel(WebApplicationBuilder builder)
     {
         #region scaleout-kestrel-https
