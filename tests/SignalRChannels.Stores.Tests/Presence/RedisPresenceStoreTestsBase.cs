@@ -88,6 +88,25 @@ public abstract class RedisPresenceStoreTestsBase : PresenceStoreSpecification, 
     }
 
     [Fact]
+    public async Task Release_AfterTheClaimedNodeHeartbeated_KeepsItsRenewedLease()
+    {
+        var node = await CreateNodeAsync("node-slow");
+        await node.JoinAsync(Chat, Member("u1"), "c1", default).DefaultTimeout();
+        Time.Advance(MemberTimeout + HeartbeatInterval);
+        var claim = -Time.GetUtcNow().ToUnixTimeMilliseconds();
+        Assert.Equal(1L, await ClaimAsync("node-slow", CutoffMilliseconds));
+
+        // The node was only slow: it renews its lease while a sweeper holds the claim.
+        await node.HeartbeatAsync(default).DefaultTimeout();
+        var released = await _redis.Connection.GetDatabase().ScriptEvaluateAsync(
+            PresenceRedisScripts.Release, [PresenceRedisKeys.Leases(_prefix)], ["node-slow", claim]).DefaultTimeout();
+
+        Assert.Equal(0L, (long)released);
+        var score = await _redis.Connection.GetDatabase().SortedSetScoreAsync(PresenceRedisKeys.Leases(_prefix), "node-slow");
+        Assert.Equal(Time.GetUtcNow().ToUnixTimeMilliseconds(), (long?)score);
+    }
+
+    [Fact]
     public async Task Sweep_NodeClaimedByASweeperThatStopped_IsSweptByAnotherOnceTheClaimIsOlderThanTheTimeout()
     {
         var dead = await CreateNodeAsync("node-dead");
