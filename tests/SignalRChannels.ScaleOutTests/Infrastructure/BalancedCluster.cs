@@ -20,7 +20,7 @@ public class BalancedCluster : IAsyncLifetime
     {
         var redis = await StartRedisAsync();
         _nodes.AddRange(await Task.WhenAll(
-            new[] { "a", "b", "c" }.Select(name => ServerNode.StartAsync(name, new ServerNodeOptions { Redis = redis, Prefix = Prefix }))));
+            new[] { "a", "b", "c" }.Select(name => ServerNode.StartAsync(name, NodeOptions(redis)))));
         Nginx = await Nginx.StartAsync(_nodes);
     }
 
@@ -36,6 +36,9 @@ public class BalancedCluster : IAsyncLifetime
             await node.DisposeAsync();
         }
     }
+
+    /// <summary>How each node is started, on the Redis <see cref="StartRedisAsync"/> gave.</summary>
+    protected virtual ServerNodeOptions NodeOptions(string redis) => new() { Redis = redis, Prefix = Prefix };
 
     /// <summary>The Redis the nodes share: the test Redis server (<see cref="TestRedis"/>).</summary>
     protected virtual Task<string> StartRedisAsync() => TestRedis.GetConfigurationAsync();

@@ -2,7 +2,8 @@ namespace SignalRChannels.ScaleOutTests.Infrastructure;
 
 /// <summary>
 /// <see cref="BalancedCluster"/> on a three-master Redis Cluster of its own (<see cref="RedisCluster"/>), the nodes
-/// configured with a connection string that lists every master; the cluster is torn down with the fixture.
+/// configured with a connection string that lists every master and with queued broadcasting on; the cluster is torn
+/// down with the fixture.
 /// </summary>
 public sealed class BalancedRedisCluster : BalancedCluster
 {
@@ -16,6 +17,9 @@ public sealed class BalancedRedisCluster : BalancedCluster
             await _redis.DisposeAsync();
         }
     }
+
+    // Queued broadcasting too: its partitions (16 by default) spread over the masters.
+    protected override ServerNodeOptions NodeOptions(string redis) => base.NodeOptions(redis) with { QueueLeaseMs = 2_000 };
 
     protected override async Task<string> StartRedisAsync()
     {
