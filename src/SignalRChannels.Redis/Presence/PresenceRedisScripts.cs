@@ -23,9 +23,16 @@ internal static class PresenceRedisScripts
         return {1, occupied and 1 or 0}
         """;
 
-    /// <summary>KEYS: leases. ARGV: node id, score. Renews the node's lease and returns its previous score (nil if none).</summary>
+    /// <summary>
+    /// KEYS: leases. ARGV: node id, score, stale-claim cutoff (ms). Renews the node's lease and returns its previous score
+    /// (nil if none), except while a sweeper's claim on the node (a negative score, see <see cref="Claim"/>) is younger
+    /// than the cutoff: then the claim stays, so the sweep ends before the node can join its connections again.
+    /// </summary>
     public const string Heartbeat = """
         local previous = redis.call('ZSCORE', KEYS[1], ARGV[1])
+        if previous and tonumber(previous) < 0 and -tonumber(previous) >= tonumber(ARGV[3]) then
+          return previous
+        end
         redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
         return previous
         """;

@@ -130,9 +130,20 @@ internal sealed class RedisPresenceStore : IPresenceStore
         // One script, whatever the number of connections: the lease covers every entry of the node's set. A heartbeat
         // scores its lease a quarter millisecond past the whole one (a join starts leases on whole milliseconds), so
         // the previous score tells whether the lease is still the one this store renewed last.
-        var renewal = NowMilliseconds() + 0.25;
+        var now = NowMilliseconds();
+        var renewal = now + 0.25;
+        var staleClaims = now - (long)_options.MemberTimeout.TotalMilliseconds;
         var database = await _redis.GetDatabaseAsync().ConfigureAwait(false);
-        var previous = await database.ScriptEvaluateAsync(PresenceRedisScripts.Heartbeat, [_leases], [NodeId, renewal]).ConfigureAwait(false);
+        var previous = await database.ScriptEvaluateAsync(PresenceRedisScripts.Heartbeat, [_leases], [NodeId, renewal, staleClaims]).ConfigureAwait(false);
+        if (!previous.IsNull && (double)previous < 0 && -(double)previous >= staleClaims)
+        {
+            // Another node is sweeping this one (it missed renewals for a whole timeout) and the claim stays until the sweep
+            // ends. Joining again now would race the sweep's removals: the loss is reported by the first heartbeat after
+            // the sweep (no lease then, or a new one this store did not write), and the connections joined again then.
+            _lastRenewal = double.NaN;
+            return true;
+        }
+
         var held = _lastRenewal is not { } last || (!previous.IsNull && (double)previous == last);
         _lastRenewal = renewal;
         return held;
