@@ -43,4 +43,36 @@ public sealed class RedisClusterLoadBalancerTests(BalancedRedisCluster cluster) 
             Assert.Equal(Enumerable.Range(1, perChannel).Select(i => (long)i), received[channel].Items.Select(r => r.Offset));
         }
     }
+
+    [Fact]
+    public async Task RevocationSentOnOneNode_RemovesTheUserOnEveryNode()
+    {
+        var room = "room." + Guid.NewGuid().ToString("N");
+        var clients = new List<ChannelsClient>();
+        var removed = new Recorder<string>();
+        try
+        {
+            // Three connections of one user, one per node.
+            while (clients.Count < 3)
+            {
+                var client = TestClients.Create(cluster.Nginx.HubUrl, "eve");
+                clients.Add(client);
+                client.Presence(room).Unsubscribed += (_, reason) => removed.Add(reason);
+                await client.StartAsync().DefaultTimeout();
+                await client.Presence(room).WhenSubscribedAsync().DefaultTimeout();
+            }
+
+            Assert.Equal(3, (await Task.WhenAll(clients.Select(c => c.NodeAsync()))).Distinct().Count());
+            using var http = new HttpClient();
+            using var response = await http.PostAsync(new Uri(cluster.Nodes[0].BaseAddress, $"/revoke-user/eve?pattern=presence-{room}"), content: null);
+            response.EnsureSuccessStatusCode();
+
+            await removed.WaitForCountAsync(3);
+            Assert.All(removed.Items, reason => Assert.Contains("revoked", reason, StringComparison.Ordinal));
+        }
+        finally
+        {
+            await Task.WhenAll(clients.Select(c => c.DisposeAsync().AsTask()));
+        }
+    }
 }

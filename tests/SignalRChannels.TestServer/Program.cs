@@ -254,6 +254,13 @@ app.MapPost("/typed-samples/{orderId:long}/{aisle:int}", async (long orderId, in
 // Which node answered (through a load balancer).
 app.MapGet("/node", () => TestHub.NodeName);
 
+// Removes a user from the channels matching a pattern on every node (IChannelSubscriptionManager; the command bus).
+app.MapPost("/revoke-user/{userId}", async (string userId, string? pattern, IChannelSubscriptionManager subscriptions, CancellationToken ct) =>
+{
+    await subscriptions.RemoveUserAsync(userId, pattern ?? "*", ct);
+    return Results.NoContent();
+});
+
 // Drops a connection from the server side, as a crashed proxy or a network cut would.
 app.MapPost("/abort/{connectionId}", (string connectionId) =>
     TestHub.TryAbort(connectionId) ? Results.NoContent() : Results.NotFound());
