@@ -97,17 +97,24 @@ internal static class Runner
         try
         {
             await using var connection = await ConnectionMultiplexer.ConnectAsync(redis + ",connectTimeout=2000,abortConnect=false");
-            var server = connection.GetServers().First();
             var database = connection.GetDatabase();
             var keys = new List<RedisKey>();
-            await foreach (var key in server.KeysAsync(pattern: prefix + "*", pageSize: 1000))
+            // Every master of a Redis Cluster holds some of the keys; one server otherwise.
+            foreach (var server in connection.GetServers().Where(s => !s.IsReplica))
             {
-                keys.Add(key);
+                await foreach (var key in server.KeysAsync(pattern: prefix + "*", pageSize: 1000))
+                {
+                    keys.Add(key);
+                }
             }
 
-            foreach (var chunk in keys.Chunk(500))
+            // A DEL of several keys must stay in one hash slot on a cluster.
+            foreach (var slot in keys.GroupBy(k => connection.HashSlot(k)))
             {
-                await database.KeyDeleteAsync(chunk);
+                foreach (var chunk in slot.Chunk(500))
+                {
+                    await database.KeyDeleteAsync(chunk);
+                }
             }
         }
         catch (Exception ex) when (ex is RedisException or InvalidOperationException)
