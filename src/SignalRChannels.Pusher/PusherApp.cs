@@ -12,4 +12,12 @@ public sealed class PusherApp : ChannelsAppCredentials
     /// and this key, as the Pusher server SDKs derive it). The server relays encrypted events without reading them.
     /// </summary>
     public string? EncryptionMasterKeyBase64 { get; set; }
+
+    /// <summary>
+    /// Optional: URLs that get this app's webhooks (<c>channel_occupied</c>, <c>channel_vacated</c>,
+    /// <c>member_added</c>, <c>member_removed</c>, <c>client_event</c>) for its own channels, under its Pusher channel
+    /// names, signed with its key and secret. Batching, retries, the queue bound and the event filter are
+    /// <c>WebhookOptions</c>' (set them with <c>AddWebhooks</c>, whose own <c>Urls</c> may then stay empty).
+    /// </summary>
+    public IList<Uri> WebhookUrls { get; } = [];
 }

@@ -27,6 +27,9 @@ public static class PusherChannelsServerBuilderExtensions
         services.AddOptions<PusherOptions>().Configure(configure).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PusherOptions>, PusherOptionsValidator>());
         services.TryAddSingleton<PusherApps>();
+        // Apps with WebhookUrls get webhooks of their own channels, signed with their own credentials.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<SignalRChannels.Webhooks.Internal.IWebhookTargetSource, PusherWebhookTargets>());
+        WebhooksServerBuilderExtensions.AddWebhookServices(services);
         return builder;
     }
 }

@@ -58,7 +58,15 @@ public static class ChannelsRedisServerBuilderExtensions
             provider.GetRequiredService<RedisConnection>(),
             provider.GetRequiredService<IOptions<PresenceOptions>>().Value,
             provider.GetRequiredService<IOptions<ChannelsRedisOptions>>().Value.Prefix,
-            provider.GetRequiredService<TimeProvider>())));
+            provider.GetRequiredService<TimeProvider>())
+        {
+            // A dead node's channels are vacated by the sweep that claims it (webhooks, when added).
+            OccupancyVacated = provider.GetService<SignalRChannels.Query.IOccupancyTransitions>() is { Enabled: true } transitions ? transitions.Vacated : null,
+            // And its undelivered webhook events move into this node's outbox, to be sent from here.
+            OutboxInherited = provider.GetService<SignalRChannels.Webhooks.Internal.WebhookQueue>() is { Enabled: true } outbox ? outbox.Restore : null,
+        }));
+        // Webhook events a node has queued outlive it: the node that sweeps it takes them over.
+        services.TryAddSingleton<SignalRChannels.Webhooks.Internal.IWebhookOutbox, SignalRChannels.Redis.Webhooks.RedisWebhookOutbox>();
 
         if (!services.Any(d => d.ImplementationType == typeof(BackplaneResyncService)))
         {

@@ -36,6 +36,18 @@ public sealed class PusherOptionsValidatorTests
     public void AppIdsOutsideTheChannelCharset_AreRefused(string id) =>
         Assert.True(new PusherOptionsValidator().Validate(null, WithApps(new PusherApp { Id = id, Key = "k", Secret = "s" })).Failed);
 
+    [Theory]
+    [InlineData("https://app.example.com/hooks", true)]
+    [InlineData("http://127.0.0.1:8080/hooks", true)]
+    [InlineData("ftp://app.example.com/hooks", false)]
+    [InlineData("/hooks", false)]
+    public void WebhookUrls_MustBeAbsoluteHttpOrHttps(string url, bool valid)
+    {
+        var app = new PusherApp { Id = "1", Key = "k", Secret = "s" };
+        app.WebhookUrls.Add(new Uri(url, UriKind.RelativeOrAbsolute));
+        Assert.Equal(valid, new PusherOptionsValidator().Validate(null, WithApps(app)).Succeeded);
+    }
+
     [Fact]
     public void MasterKeyThatIsNot32Bytes_IsRefused() =>
         Assert.True(new PusherOptionsValidator().Validate(null, WithApps(

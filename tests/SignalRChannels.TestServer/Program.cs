@@ -20,6 +20,9 @@
 //       [--max-recovered-events 300]                  ChannelsOptions.MaxRecoveredEvents
 //       [--dashboard true]                            MapChannelsDashboard at /channels-dashboard, for users with role ops
 //                                                     (token or test-token cookie userId;name;ops)
+//       [--webhook-url http://… --webhook-key k --webhook-secret s]  AddWebhooks: every event, core channel names
+//       [--pusher-webhook-url http://…]               with --pusher: both apps' WebhookUrls (each app's own channels,
+//                                                     signed with its own key and secret)
 //
 // Kestrel prints "Now listening on: http://127.0.0.1:<port>" once it is bound; the tests wait for that line.
 using System.Security.Claims;
@@ -96,6 +99,14 @@ if (builder.Configuration.GetValue<bool>("pusher"))
     {
         o.Apps.Add(new PusherApp { Id = "1", Key = "test-key", Secret = "test-secret", EncryptionMasterKeyBase64 = Convert.ToBase64String(new byte[32].Select((_, i) => (byte)i).ToArray()) });
         o.Apps.Add(new PusherApp { Id = "2", Key = "second-key", Secret = "second-secret" });
+        if (builder.Configuration["pusher-webhook-url"] is { Length: > 0 } hooks)
+        {
+            foreach (var pusherApp in o.Apps)
+            {
+                pusherApp.WebhookUrls.Add(new Uri(hooks));
+            }
+        }
+
         if (builder.Configuration.GetValue<int?>("pusher-activity-timeout-ms") is { } activity)
         {
             o.ActivityTimeout = TimeSpan.FromMilliseconds(activity);
@@ -143,6 +154,15 @@ if (builder.Configuration.GetValue<bool>("graceful-drain"))
 if (builder.Configuration.GetValue<int?>("max-connections") is { } maxConnections)
 {
     channels.AddConnectionLimit(o => o.MaxConnections = maxConnections);
+}
+
+if (builder.Configuration["webhook-url"] is { Length: > 0 } webhookUrl)
+{
+    channels.AddWebhooks(o =>
+    {
+        o.Urls.Add(new Uri(webhookUrl));
+        o.Credentials = new ChannelsAppCredentials { Id = "app", Key = builder.Configuration["webhook-key"]!, Secret = builder.Configuration["webhook-secret"]! };
+    });
 }
 
 builder.Services.Configure<PresenceOptions>(o =>

@@ -30,6 +30,14 @@ internal sealed class PusherOptionsValidator : IValidateOptions<PusherOptions>
                 failures.Add($"Pusher app '{app.Id}' needs a secret.");
             }
 
+            foreach (var url in app.WebhookUrls)
+            {
+                if (url is null || !url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+                {
+                    failures.Add($"Pusher app '{app.Id}': webhook URL '{url}' is not an absolute http or https URL.");
+                }
+            }
+
             if (app.EncryptionMasterKeyBase64 is { } key && !IsMasterKey(key))
             {
                 failures.Add($"Pusher app '{app.Id}': EncryptionMasterKeyBase64 must be the base64 of 32 bytes.");

@@ -59,6 +59,19 @@ internal sealed class RedisPresenceStore : IPresenceStore
 
     public string NodeId => _options.NodeId;
 
+    /// <summary>
+    /// Told of each channel a sweep left without any node holding it (webhooks' <c>channel_vacated</c> for a dead node's
+    /// channels); when set, the sweep removes the dead node from the channels' marks (<c>OccupancyRedisScripts.Mark</c>),
+    /// and the mark that removes a channel's last node decides, once, that it is vacated.
+    /// </summary>
+    internal Action<ChannelName>? OccupancyVacated { get; init; }
+
+    /// <summary>
+    /// Given the webhook events a sweep took over from the dead node's outbox (now in this node's), to send them; when
+    /// set, the sweep moves the dead node's outbox into this node's.
+    /// </summary>
+    internal Action<IReadOnlyList<KeyValuePair<string, string>>>? OutboxInherited { get; init; }
+
     public async ValueTask<PresenceJoinResult> JoinAsync(ChannelName channel, PresenceMember member, string connectionId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(member);
@@ -213,8 +226,63 @@ internal sealed class RedisPresenceStore : IPresenceStore
             await database.SetRemoveAsync(node, entries).ConfigureAwait(false);
         }
 
+        if (OccupancyVacated is { } vacated)
+        {
+            await VacateAsync(database, nodeId, vacated).ConfigureAwait(false);
+        }
+
         await database.KeyDeleteAsync(Query.OccupancyRedisKeys.Node(_prefix, nodeId)).ConfigureAwait(false);
+        if (OutboxInherited is { } inherit)
+        {
+            await TakeOverOutboxAsync(database, nodeId, inherit).ConfigureAwait(false);
+        }
+
         await database.ScriptEvaluateAsync(PresenceRedisScripts.Release, [_leases], [nodeId, claim]).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Removes the claimed node from the marks of the channels it may be marked in (its marked set, which keeps a channel
+    /// until the node's own unmark was done); reports those it was the last holder of.
+    /// </summary>
+    private async Task VacateAsync(IDatabase database, string nodeId, Action<ChannelName> vacated)
+    {
+        var marked = Query.OccupancyRedisKeys.Marked(_prefix, nodeId);
+        var held = await database.SetMembersAsync(marked).ConfigureAwait(false);
+        var marks = held
+            .Where(h => ChannelName.TryParse((string?)h, int.MaxValue, out _, out _))
+            .Select(h => (Channel: ChannelName.Parse((string)h!, int.MaxValue), Decided: database.ScriptEvaluateAsync(
+                Query.OccupancyRedisScripts.Mark, [Query.OccupancyRedisKeys.ChannelNodes(_prefix, (string)h!)], [nodeId, "-"])))
+            .ToArray();
+        foreach (var (channel, decided) in marks)
+        {
+            if ((int)await decided.ConfigureAwait(false) == 1)
+            {
+                vacated(channel);
+            }
+        }
+
+        await database.KeyDeleteAsync(marked).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Copies the claimed node's webhook outbox into this node's, then deletes it, and hands the events over to be sent.
+    /// Two keys of two slots, so not one atomic step: a sweeper that stops in between leaves the outbox to whoever takes
+    /// the stale claim over, and the events are sent twice at worst (their ids let receivers drop the repeat).
+    /// </summary>
+    private async Task TakeOverOutboxAsync(IDatabase database, string nodeId, Action<IReadOnlyList<KeyValuePair<string, string>>> inherit)
+    {
+        var dead = Webhooks.WebhookRedisKeys.Outbox(_prefix, nodeId);
+        var entries = await database.HashGetAllAsync(dead).ConfigureAwait(false);
+        if (entries.Length > 0)
+        {
+            await database.HashSetAsync(Webhooks.WebhookRedisKeys.Outbox(_prefix, NodeId), entries).ConfigureAwait(false);
+        }
+
+        await database.KeyDeleteAsync(dead).ConfigureAwait(false);
+        if (entries.Length > 0)
+        {
+            inherit([.. entries.Select(e => KeyValuePair.Create((string)e.Name!, (string)e.Value!))]);
+        }
     }
 
     private async Task<IEnumerable<PresenceExpiry>> SweepChannelAsync(IDatabase database, string name, RedisValue[] connections)

@@ -19,7 +19,8 @@ internal sealed partial class RedisOccupancyWriter(
     IOptions<ChannelsRedisOptions> redisOptions,
     IOptions<PresenceOptions> presenceOptions,
     TimeProvider timeProvider,
-    ILogger<RedisOccupancyWriter> logger) : IOccupancySink, IAsyncDisposable
+    ILogger<RedisOccupancyWriter> logger,
+    IOccupancyTransitions? transitions = null) : IOccupancySink, IAsyncDisposable
 {
     private const int MaxBatch = 512;
 
@@ -28,6 +29,9 @@ internal sealed partial class RedisOccupancyWriter(
     private readonly string _nodeId = presenceOptions.Value.NodeId;
     private readonly RedisKey[] _keys = OccupancyRedisKeys.Node(redisOptions.Value.Prefix, presenceOptions.Value.NodeId);
     private readonly RedisKey _leases = PresenceRedisKeys.Leases(redisOptions.Value.Prefix);
+    private readonly string _prefix = redisOptions.Value.Prefix;
+    private readonly IOccupancyTransitions? _transitions = transitions is { Enabled: true } ? transitions : null;
+    private readonly RedisKey _marked = OccupancyRedisKeys.Marked(redisOptions.Value.Prefix, presenceOptions.Value.NodeId);
 
     private NodeOccupancy? _owner;
     private Task? _loop;
@@ -127,9 +131,9 @@ internal sealed partial class RedisOccupancyWriter(
 
             if (i > start)
             {
-                await Task.WhenAll(
-                    StartLeaseAsync(database),
-                    database.ScriptEvaluateAsync(OccupancyRedisScripts.Apply, _keys, ApplyArguments(batch, start, i))).ConfigureAwait(false);
+                var applied = database.ScriptEvaluateAsync(OccupancyRedisScripts.Apply, ScriptKeys, ApplyArguments(batch, start, i));
+                await Task.WhenAll(StartLeaseAsync(database), applied).ConfigureAwait(false);
+                await MarkAsync(database, await applied.ConfigureAwait(false)).ConfigureAwait(false);
             }
 
             if (i < batch.Count)
@@ -207,10 +211,10 @@ internal sealed partial class RedisOccupancyWriter(
             }
 
             var database = await ConnectedDatabaseAsync().ConfigureAwait(false);
-            await Task.WhenAll(
-                StartLeaseAsync(database),
-                database.ScriptEvaluateAsync(OccupancyRedisScripts.Replace, _keys, [.. arguments])).ConfigureAwait(false);
+            var replaced = database.ScriptEvaluateAsync(OccupancyRedisScripts.Replace, ScriptKeys, [.. arguments]);
+            await Task.WhenAll(StartLeaseAsync(database), replaced).ConfigureAwait(false);
             _resync = false;
+            await MarkAsync(database, await replaced.ConfigureAwait(false)).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !_stopping.IsCancellationRequested)
         {
@@ -231,6 +235,63 @@ internal sealed partial class RedisOccupancyWriter(
         return multiplexer.IsConnected
             ? multiplexer.GetDatabase()
             : throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, "Redis is not connected.");
+    }
+
+    /// <summary>The count scripts' KEYS: the node's keys, plus its marked set when transitions are wanted.</summary>
+    private RedisKey[] ScriptKeys => _transitions is null ? _keys : [.. _keys, _marked];
+
+    /// <summary>
+    /// With transitions wanted (webhooks): marks the channels this node started or stopped holding (the crossings a count script returned) in
+    /// each channel's own key, one script per channel, and reports the transitions those scripts decided; this node is
+    /// the only one told of them. The marks of one batch go out together.
+    /// </summary>
+    private async Task MarkAsync(IDatabase database, RedisResult crossings)
+    {
+        if (_transitions is null)
+        {
+            return;
+        }
+
+        var crossed = (RedisResult[])crossings!;
+        var marks = new List<(ChannelName Channel, bool Occupied, Task<RedisResult> Decided)>(crossed.Length / 2);
+        for (var i = 0; i + 1 < crossed.Length; i += 2)
+        {
+            // Names were validated when subscribed; the configured length limit may have changed since.
+            if (ChannelName.TryParse((string?)crossed[i + 1], int.MaxValue, out var channel, out _))
+            {
+                var direction = (string)crossed[i]!;
+                marks.Add((channel, direction == "+", database.ScriptEvaluateAsync(
+                    OccupancyRedisScripts.Mark, [OccupancyRedisKeys.ChannelNodes(_prefix, channel.Value)], [_nodeId, direction])));
+            }
+        }
+
+        var unmarked = new List<RedisValue>();
+        foreach (var (channel, occupied, decided) in marks)
+        {
+            var changed = (int)await decided.ConfigureAwait(false) == 1;
+            if (!occupied)
+            {
+                unmarked.Add(channel.Value);
+            }
+
+            if (changed)
+            {
+                if (occupied)
+                {
+                    _transitions.Occupied(channel);
+                }
+                else
+                {
+                    _transitions.Vacated(channel);
+                }
+            }
+        }
+
+        // Only now: until its unmark is done, the sweep of this node (if it dies meanwhile) must still unmark it.
+        if (unmarked.Count > 0)
+        {
+            await database.SetRemoveAsync(_marked, [.. unmarked]).ConfigureAwait(false);
+        }
     }
 
     /// <summary>

@@ -13,7 +13,8 @@ internal sealed class WhisperRelay(
     ChannelInput input,
     ChannelRegistry registry,
     PublishPipeline pipeline,
-    IOptions<ChannelsOptions> options)
+    IOptions<ChannelsOptions> options,
+    Webhooks.Internal.WebhookQueue? webhooks = null)
 {
     private readonly ChannelsOptions _options = options.Value;
 
@@ -54,6 +55,14 @@ internal sealed class WhisperRelay(
         var payload = EventPayload.FromClient(data, _options.MaxWhisperPayloadBytes, _options.MaxPayloadDepth);
         // Never the connection id: it is what X-Socket-ID names, so showing it would let others exclude this connection.
         var from = member?.Id ?? caller.UserId ?? connection.Alias;
-        return pipeline.PublishAsync(name, EventNames.ClientPrefix + eventName, payload, from, caller.ConnectionId, CancellationToken.None, persist: false);
+        var published = pipeline.PublishAsync(name, EventNames.ClientPrefix + eventName, payload, from, caller.ConnectionId, CancellationToken.None, persist: false);
+        return webhooks is { Enabled: true } ? ReportAsync(published, webhooks, name, EventNames.ClientPrefix + eventName, payload, caller.ConnectionId, member?.Id) : published;
+    }
+
+    /// <summary><c>client_event</c> webhook, once the whisper was published (a middleware may refuse it).</summary>
+    private static async Task ReportAsync(Task published, Webhooks.Internal.WebhookQueue webhooks, ChannelName channel, string eventName, System.Text.Json.JsonElement data, string socketId, string? userId)
+    {
+        await published.ConfigureAwait(false);
+        webhooks.ClientEvent(channel, eventName, data, socketId, userId);
     }
 }

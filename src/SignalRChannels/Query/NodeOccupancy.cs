@@ -11,12 +11,20 @@ internal sealed class NodeOccupancy
     private readonly Dictionary<ChannelName, long> _channels = [];
     private readonly Dictionary<string, Dictionary<string, ChannelsConnectionInfo>> _users = new(StringComparer.Ordinal);
     private readonly IOccupancySink? _sink;
+    private readonly IOccupancyTransitions? _transitions;
     private long _connections;
 
-    public NodeOccupancy(IEnumerable<IOccupancySink> sinks, Diagnostics.ChannelsMetrics? metrics = null)
+    /// <param name="sinks">The sink, if scaled out (the last one wins).</param>
+    /// <param name="metrics">Observes the occupied channels.</param>
+    /// <param name="transitions">
+    /// Told when a channel is occupied or vacated, when there is no sink: this node's counts are then the whole truth.
+    /// With a sink, the sink decides the cluster-wide transitions instead.
+    /// </param>
+    public NodeOccupancy(IEnumerable<IOccupancySink> sinks, Diagnostics.ChannelsMetrics? metrics = null, IOccupancyTransitions? transitions = null)
     {
         _sink = sinks.LastOrDefault();
         _sink?.Attach(this);
+        _transitions = _sink is null && transitions is { Enabled: true } ? transitions : null;
         metrics?.ObserveOccupiedChannels(() =>
         {
             lock (_gate)
@@ -139,7 +147,8 @@ internal sealed class NodeOccupancy
 
     private Task Change(ChannelName channel, int delta)
     {
-        var count = _channels.GetValueOrDefault(channel) + delta;
+        var before = _channels.GetValueOrDefault(channel);
+        var count = before + delta;
         if (count > 0)
         {
             _channels[channel] = count;
@@ -147,6 +156,18 @@ internal sealed class NodeOccupancy
         else
         {
             _channels.Remove(channel);
+        }
+
+        if (_transitions is not null && (before > 0) != (count > 0))
+        {
+            if (count > 0)
+            {
+                _transitions.Occupied(channel);
+            }
+            else
+            {
+                _transitions.Vacated(channel);
+            }
         }
 
         return _sink?.Enqueue(OccupancyChange.Subscriptions(channel, delta)) ?? Task.CompletedTask;

@@ -70,6 +70,7 @@ public sealed class ChannelsTestServer : IAsyncDisposable
             channels.AddQueuedBroadcasting(queue);
         }
 
+        options.ConfigureChannels?.Invoke(channels);
         options.ConfigureBuilder?.Invoke(builder);
         var app = builder.Build();
         options.ConfigureApp?.Invoke(app);

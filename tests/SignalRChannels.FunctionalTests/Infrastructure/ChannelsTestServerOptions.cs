@@ -17,6 +17,9 @@ public sealed class ChannelsTestServerOptions
     /// <summary>When set, the server adds queued broadcasting (<c>AddQueuedBroadcasting</c>) with these options.</summary>
     public Action<QueuedBroadcastingOptions>? Queue { get; init; }
 
+    /// <summary>Adds channel add-ons (for example <c>AddWebhooks</c>) after <c>AddRedis</c> and queued broadcasting.</summary>
+    public Action<IChannelsServerBuilder>? ConfigureChannels { get; init; }
+
     /// <summary>Changes services and configuration before the app is built.</summary>
     public Action<WebApplicationBuilder>? ConfigureBuilder { get; init; }
 

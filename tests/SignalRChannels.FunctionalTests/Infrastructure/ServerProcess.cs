@@ -16,7 +16,12 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
-    public static async Task<ServerProcess> StartAsync(string redis, string prefix, int heartbeatMs, int timeoutMs)
+    /// <param name="redis">The Redis configuration.</param>
+    /// <param name="prefix">The key prefix.</param>
+    /// <param name="heartbeatMs">The presence heartbeat interval.</param>
+    /// <param name="timeoutMs">The presence member timeout.</param>
+    /// <param name="arguments">More command-line arguments (for example <c>--webhook-url</c>).</param>
+    public static async Task<ServerProcess> StartAsync(string redis, string prefix, int heartbeatMs, int timeoutMs, params string[] arguments)
     {
         var dll = Path.Combine(
             AppContext.BaseDirectory.Replace("SignalRChannels.FunctionalTests", "SignalRChannels.TestServer", StringComparison.Ordinal),
@@ -34,6 +39,11 @@ public sealed class ServerProcess : IAsyncDisposable
             RedirectStandardError = true,
             WorkingDirectory = Path.GetDirectoryName(dll)!,
         };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         var process = Process.Start(start)!;
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         process.OutputDataReceived += (_, e) =>

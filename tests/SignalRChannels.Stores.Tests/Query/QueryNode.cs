@@ -19,14 +19,14 @@ internal sealed class QueryNode : IAsyncDisposable
     private readonly RedisOccupancyWriter _writer;
     private readonly FakeTimeProvider _time;
 
-    public QueryNode(IConnectionMultiplexer redis, string prefix, string nodeId, FakeTimeProvider time)
+    public QueryNode(IConnectionMultiplexer redis, string prefix, string nodeId, FakeTimeProvider time, IOccupancyTransitions? transitions = null)
     {
         _time = time;
         var connection = new RedisConnection(redis);
         var presenceOptions = new PresenceOptions { NodeId = nodeId, MemberTimeout = MemberTimeout, HeartbeatInterval = TimeSpan.FromSeconds(5) };
         var redisOptions = Options.Create(new ChannelsRedisOptions { Configuration = "unused", Prefix = prefix });
-        Presence = new RedisPresenceStore(connection, presenceOptions, prefix, time);
-        _writer = new RedisOccupancyWriter(connection, redisOptions, Options.Create(presenceOptions), time, NullLogger<RedisOccupancyWriter>.Instance);
+        Presence = new RedisPresenceStore(connection, presenceOptions, prefix, time) { OccupancyVacated = transitions is null ? null : transitions.Vacated };
+        _writer = new RedisOccupancyWriter(connection, redisOptions, Options.Create(presenceOptions), time, NullLogger<RedisOccupancyWriter>.Instance, transitions);
         Occupancy = new NodeOccupancy([_writer]);
         var registry = new SignalRChannels.Subscriptions.ConnectionRegistry(Options.Create(new ChannelsOptions()));
         Query = new RedisChannelsQuery(connection, redisOptions, Options.Create(presenceOptions), time, Presence, registry);

@@ -115,9 +115,39 @@ public abstract class RedisChannelsQueryTestsBase(IRedisTarget redis) : IAsyncLi
         Assert.Equal(["node-a=1", "node-b=1"], (await a.Query.GetNodesAsync().DefaultTimeout()).Select(n => $"{n.NodeId}={n.Connections}"));
     }
 
-    private Task<QueryNode> NodeAsync(string nodeId)
+    [Fact]
+    public async Task OccupancyTransitions_AreDecidedOnceAcrossNodes_AndTheSweepVacatesWhatOnlyADeadNodeHeld()
     {
-        var node = new QueryNode(redis.Connection, _prefix, nodeId, _time);
+        var transitions = new RecordedTransitions();
+        var a = await NodeAsync("node-a", transitions);
+        var b = await NodeAsync("node-b", transitions);
+        await a.HeartbeatAsync();
+        await b.HeartbeatAsync();
+
+        // Two nodes hold news: occupied once, by the first; vacated once, by the last to leave.
+        await a.ConnectAsync("a1", null, "news");
+        await b.ConnectAsync("b1", null, "news");
+        await a.Occupancy.DisconnectedAsync(a.Connection("a1", null), [ChannelName.Parse("news")]).DefaultTimeout();
+        await b.Occupancy.DisconnectedAsync(b.Connection("b1", null), [ChannelName.Parse("news")]).DefaultTimeout();
+        Assert.Equal(["+news", "-news"], transitions.Take());
+
+        // b dies holding ghost alone and shared with a: the sweep vacates ghost only, once. It also dies between its
+        // count write and its unmark of lost (as if its last subscriber left just before the crash): vacated too.
+        await a.ConnectAsync("a2", null, "shared");
+        await b.ConnectAsync("b2", null, "shared", "ghost", "lost");
+        Assert.Equal(["+ghost", "+lost", "+shared"], transitions.Take().Order(StringComparer.Ordinal));
+        await redis.Connection.GetDatabase().HashDeleteAsync(OccupancyRedisKeys.Channels(_prefix, "node-b"), "lost").DefaultTimeout();
+        _time.Advance(QueryNode.MemberTimeout + TimeSpan.FromSeconds(1));
+        await a.HeartbeatAsync();
+        await a.HeartbeatAsync();
+        Assert.Equal(["-ghost", "-lost"], transitions.Take().Order(StringComparer.Ordinal));
+        await a.Occupancy.DisconnectedAsync(a.Connection("a2", null), [ChannelName.Parse("shared")]).DefaultTimeout();
+        Assert.Equal(["-shared"], transitions.Take());
+    }
+
+    private Task<QueryNode> NodeAsync(string nodeId, SignalRChannels.Query.IOccupancyTransitions? transitions = null)
+    {
+        var node = new QueryNode(redis.Connection, _prefix, nodeId, _time, transitions);
         _nodes.Add(node);
         return Task.FromResult(node);
     }
