@@ -10,8 +10,8 @@ namespace SignalRChannels.Redis.Webhooks;
 /// <summary>
 /// This node's webhook outbox in Redis: a hash (<see cref="WebhookRedisKeys.Outbox"/>) of the events it has queued and
 /// not finished with. One loop writes the changes in the order they were made (adds before the removes of the same
-/// events), many per round trip. When the node's lease expires, the presence sweep that claims it moves the hash into
-/// the sweeper's own, atomically, and the sweeper sends what it holds.
+/// events), many per round trip. When the node's lease expires, the node whose presence sweep claims it copies the hash
+/// into its own, deletes it, and sends what it holds.
 /// </summary>
 internal sealed partial class RedisWebhookOutbox(
     RedisConnection redis,
