@@ -27,8 +27,9 @@ public class FanOutBenchmarks
     private IHubContext<PlainHub> _plain = null!;
     private byte[] _frame = null!;
 
-    // 1 and 10 are the small channels of the #21 target (≥ 0.95 × plain); the slope from 1 to 1,000 is the cost per recipient.
-    [Params(1, 10, 100, 1000)]
+    // 0 is the cost per publish alone (a group with no member); 1 and 10 are the small channels of the #21 target
+    // (≥ 0.95 × plain); the slope from 1 to 1,000 is the cost per recipient.
+    [Params(0, 1, 10, 100, 1000)]
     public int Connections { get; set; }
 
     [GlobalSetup]

@@ -13,13 +13,13 @@ internal static class Internals
 
     /// <summary><c>EventPayload.FromServer(value, options, maxBytes)</c>: a publish's payload to canonical form.</summary>
     public static readonly Func<object?, JsonSerializerOptions, int, JsonElement> FromServer =
-        Method("SignalRChannels.Internal.EventPayload", "FromServer").CreateDelegate<Func<object?, JsonSerializerOptions, int, JsonElement>>();
+        Method("SignalRChannels.Internal.EventPayload", "FromServer", typeof(object), typeof(JsonSerializerOptions), typeof(int)).CreateDelegate<Func<object?, JsonSerializerOptions, int, JsonElement>>();
 
     /// <summary><c>ChannelGroups.For(channel)</c>: the SignalR group of a channel.</summary>
     public static readonly Func<ChannelName, string> GroupOf =
-        Method("SignalRChannels.Internal.ChannelGroups", "For").CreateDelegate<Func<ChannelName, string>>();
+        Method("SignalRChannels.Internal.ChannelGroups", "For", typeof(ChannelName)).CreateDelegate<Func<ChannelName, string>>();
 
-    private static MethodInfo Method(string type, string name) =>
-        s_library.GetType(type, throwOnError: true)!.GetMethod(name, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)
+    private static MethodInfo Method(string type, string name, params Type[] parameters) =>
+        s_library.GetType(type, throwOnError: true)!.GetMethod(name, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static, parameters)
         ?? throw new MissingMethodException(type, name);
 }

@@ -37,7 +37,7 @@ public class LoadToolSmokeTests(RedisFixture redis) : IClassFixture<RedisFixture
                 "### Presence: 200 members in one channel — one node", "### Presence: 200 members in one channel — 2 nodes",
                 "### Idle connections with 3 subscriptions", "### Fan-out to Pusher protocol clients, one node",
                 "### Event pipeline, one node",
-                "### Many channels, one node", "### Many channels, 2 nodes via Redis", "### Idle connections with heartbeats",
+                "### Many channels, one node", "### Many channels, 2 nodes via Redis", "### Small channels, one node", "### Idle connections with heartbeats",
                 "### Presence churn, one node", "### Socket.IO 4 peer, one node", "### Socket.IO 4 peer, 2 nodes via Redis",
                 "### Query API: 50 channels and 50 connections on 2 nodes",
             })

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace SignalRChannels.Internal;
@@ -32,23 +33,26 @@ internal static class EventPayload
             return Null;
         }
 
-        byte[] bytes;
+        JsonElement element;
         try
         {
-            bytes = value is JsonElement element
-                ? JsonSerializer.SerializeToUtf8Bytes(element, options)
-                : JsonSerializer.SerializeToUtf8Bytes(value, value.GetType(), options);
+            // One serialize into a pooled buffer and one parse of it: no intermediate byte array of the payload.
+            element = value is JsonElement given
+                ? JsonSerializer.SerializeToElement(given, options)
+                : JsonSerializer.SerializeToElement(value, value.GetType(), options);
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
         {
             throw new ChannelException(ChannelErrorCodes.InvalidArgument, "the payload contains text that is not valid Unicode");
         }
-        if (bytes.Length > maxBytes)
+
+        var size = JsonMarshal.GetRawUtf8Value(element).Length;
+        if (size > maxBytes)
         {
-            throw new ChannelException(ChannelErrorCodes.PayloadTooLarge, $"the payload is {bytes.Length} bytes; the limit is {maxBytes}");
+            throw new ChannelException(ChannelErrorCodes.PayloadTooLarge, $"the payload is {size} bytes; the limit is {maxBytes}");
         }
 
-        return JsonSerializer.Deserialize<JsonElement>(bytes);
+        return element;
     }
 
     /// <summary>

@@ -6,7 +6,7 @@ namespace SignalRChannels.LoadTool.Run;
 /// <summary>The orchestrator's command line; every count and every wait is bounded.</summary>
 internal sealed class LoadOptions
 {
-    public static readonly string[] AllScenarios = ["fanout", "official", "crossnode", "history", "queued", "presence", "idle", "pusher", "pipeline", "manychannels", "heartbeat", "churn", "socketio", "query"];
+    public static readonly string[] AllScenarios = ["fanout", "official", "crossnode", "history", "queued", "presence", "idle", "pusher", "pipeline", "manychannels", "smallchannels", "heartbeat", "churn", "socketio", "query"];
 
     public IReadOnlyList<string> Scenarios { get; private set; } = AllScenarios;
 
@@ -43,6 +43,12 @@ internal sealed class LoadOptions
 
     public int HistoryEvents { get; private set; } = 10_000;
 
+    /// <summary>
+    /// Publishes in flight in the history scenarios, spread over the channels (at least one per channel). With few in
+    /// flight, throughput is bound by each publish's latency (history adds a Redis round trip); with many, by CPU.
+    /// </summary>
+    public int HistoryPublishers { get; private set; } = 10;
+
     public int PresenceMembers { get; private set; } = 10_000;
 
     public int PresenceObservers { get; private set; } = 100;
@@ -66,6 +72,20 @@ internal sealed class LoadOptions
 
     /// <summary>Events per second of the many-channels scenario's paced phase; 0 skips it.</summary>
     public int ManyPacedRate { get; private set; } = 2000;
+
+    /// <summary>Channels of the small-channels scenario (1 and 10 subscribers each: the per-publish cost decides).</summary>
+    public int SmallChannels { get; private set; } = 1000;
+
+    /// <summary>Connections that hold the small-channels subscriptions.</summary>
+    public int SmallConnections { get; private set; } = 1000;
+
+    /// <summary>Publishes in flight in the small-channels scenario.</summary>
+    public int SmallPublishers { get; private set; } = 100;
+
+    public int SmallEvents { get; private set; } = 30_000;
+
+    /// <summary>Publishes per second of the small-channels scenario's paced phase; 0 skips it.</summary>
+    public int SmallPacedRate { get; private set; } = 5000;
 
     public int HeartbeatConnections { get; private set; } = 10_000;
 
@@ -142,6 +162,7 @@ internal sealed class LoadOptions
                 case "--history-channels": options.HistoryChannels = Int(); break;
                 case "--history-subscribers": options.HistorySubscribers = Int(); break;
                 case "--history-events": options.HistoryEvents = Int(); break;
+                case "--history-publishers": options.HistoryPublishers = Int(); break;
                 case "--presence-members": options.PresenceMembers = Int(); break;
                 case "--presence-observers": options.PresenceObservers = Int(); break;
                 case "--presence-joiners": options.PresenceJoiners = Int(); break;
@@ -152,6 +173,11 @@ internal sealed class LoadOptions
                 case "--many-connections": options.ManyConnections = Int(); break;
                 case "--many-events": options.ManyEvents = Int(); break;
                 case "--many-paced-rate": options.ManyPacedRate = Int(); break;
+                case "--small-channels": options.SmallChannels = Int(); break;
+                case "--small-connections": options.SmallConnections = Int(); break;
+                case "--small-publishers": options.SmallPublishers = Int(); break;
+                case "--small-events": options.SmallEvents = Int(); break;
+                case "--small-paced-rate": options.SmallPacedRate = Int(); break;
                 case "--heartbeat-connections": options.HeartbeatConnections = Int(); break;
                 case "--heartbeat-seconds": options.HeartbeatSeconds = Int(); break;
                 case "--churn-rooms": options.ChurnRooms = Int(); break;
@@ -196,6 +222,11 @@ internal sealed class LoadOptions
         ManyConnections = 20;
         ManyEvents = 120;
         ManyPacedRate = 200;
+        SmallChannels = 20;
+        SmallConnections = 20;
+        SmallPublishers = 5;
+        SmallEvents = 100;
+        SmallPacedRate = 200;
         HeartbeatConnections = 20;
         HeartbeatSeconds = 1;
         ChurnRooms = 2;
@@ -228,6 +259,7 @@ internal sealed class LoadOptions
         Check(Nodes is >= 2 and <= 4, "--nodes must be 2..4");
         Check(HistoryChannels is >= 1 and <= 1000 && HistorySubscribers is >= 1 and <= 1000, "--history-channels and --history-subscribers must be 1..1000");
         Check(HistoryEvents is >= 1 and <= 1_000_000, "--history-events must be 1..1000000");
+        Check(HistoryPublishers is >= 1 and <= 1000, "--history-publishers must be 1..1000");
         Check(PresenceObservers >= 1 && PresenceJoiners >= 1 && PresenceMembers >= PresenceObservers + PresenceJoiners && PresenceMembers <= 100_000,
             "--presence-members must be at least observers + joiners, and at most 100000");
         Check(IdleConnections is >= 1 and <= 20_000, "--idle-connections must be 1..20000");
@@ -235,6 +267,9 @@ internal sealed class LoadOptions
             "--many-channels must be 1..100000, --many-subscribers and --many-publishers 1..1000");
         Check(ManyConnections is >= 1 and <= 20_000 && ManyConnections >= ManySubscribers, "--many-connections must be 1..20000 and at least --many-subscribers");
         Check(ManyEvents is >= 1 and <= 1_000_000 && ManyPacedRate is >= 0 and <= 1_000_000, "--many-events must be 1..1000000, --many-paced-rate 0..1000000");
+        Check(SmallChannels is >= 1 and <= 100_000 && SmallConnections is >= 1 and <= 20_000 && SmallPublishers is >= 1 and <= 1000 && SmallEvents is >= 1 and <= 1_000_000
+            && SmallPacedRate is >= 0 and <= 1_000_000,
+            "--small-channels must be 1..100000, --small-connections 1..20000, --small-publishers 1..1000, --small-events 1..1000000, --small-paced-rate 0..1000000");
         Check(HeartbeatConnections is >= 1 and <= 20_000 && HeartbeatSeconds is >= 1 and <= 600, "--heartbeat-connections must be 1..20000, --heartbeat-seconds 1..600");
         Check(ChurnRooms is >= 1 and <= 100 && ChurnWorkers >= ChurnRooms && ChurnWorkers <= 1000 && ChurnSeconds is >= 1 and <= 600,
             "--churn-rooms must be 1..100, --churn-workers rooms..1000, --churn-seconds 1..600");

@@ -47,6 +47,7 @@ internal static class Runner
             ("pipeline", scenarios.PipelineAsync),
             ("manychannels", ct => scenarios.ManyChannelsAsync(1, ct)),
             ("manychannels", ct => scenarios.ManyChannelsAsync(options.Nodes, ct)),
+            ("smallchannels", scenarios.SmallChannelsAsync),
             ("heartbeat", scenarios.HeartbeatAsync),
             ("churn", scenarios.PresenceChurnAsync),
             ("socketio", ct => scenarios.SocketIoAsync(1, ct)),
