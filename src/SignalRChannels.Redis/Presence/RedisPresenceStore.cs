@@ -104,14 +104,12 @@ internal sealed class RedisPresenceStore : IPresenceStore
             PresenceRedisKeys.Channel(_prefix, channel),
             [connectionId])
             .ConfigureAwait(false))!;
-        if (result.Length == 0)
-        {
-            // Unknown here: the node's record may belong to a join still on its way, so it stays.
-            return s_notLeft;
-        }
-
+        // Also when the channel did not know the connection: a join whose script never ran (Redis died after its node
+        // record), or a leave retried after its script ran but this removal failed, leaves only the record behind. Joins
+        // and leaves of one connection never overlap (they run under its operation lock, a disconnect's after its last
+        // subscribe), so no join still on its way owns this record.
         await database.SetRemoveAsync(_node, PresenceRedisKeys.NodeEntry(channel, connectionId)).ConfigureAwait(false);
-        return result.Length == 1
+        return result.Length <= 1
             ? s_notLeft
             : new PresenceLeaveResult(PresenceMemberInfo.ToMember((string)result[0]!, (byte[])result[1]!), (int)result[2] == 1);
     }
