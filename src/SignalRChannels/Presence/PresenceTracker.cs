@@ -200,11 +200,32 @@ internal sealed partial class PresenceTracker(
                 continue;
             }
 
-            var result = await store.LeaveAsync(pending.Channel, pending.MemberId, pending.ConnectionId, cancellationToken).ConfigureAwait(false);
+            var result = await LeaveUnlessCancelledAsync(pending, cancellationToken).ConfigureAwait(false);
             _pendingLeaves.TryDequeue(out _);
             _pendingByEntry.TryRemove(KeyValuePair.Create((pending.Channel, pending.ConnectionId), pending));
-            await ReportLeftAsync(pending.Channel, result.MemberLeft, result.ChannelVacated, pending.Reason, cancellationToken).ConfigureAwait(false);
+            if (result is not null)
+            {
+                await ReportLeftAsync(pending.Channel, result.MemberLeft, result.ChannelVacated, pending.Reason, cancellationToken).ConfigureAwait(false);
+            }
         }
+    }
+
+    /// <summary>
+    /// Applies a kept leave. While its connection is still here, under the connection's operation lock: a subscribe of the
+    /// same channel (which cancels the leave) runs under that lock too, so the leave can never land after that join and
+    /// undo it — the join would be lost with the member still connected.
+    /// </summary>
+    private async Task<PresenceLeaveResult?> LeaveUnlessCancelledAsync(PendingLeave pending, CancellationToken cancellationToken)
+    {
+        if (!connections.TryGet(pending.ConnectionId, out var connection))
+        {
+            return await store.LeaveAsync(pending.Channel, pending.MemberId, pending.ConnectionId, cancellationToken).ConfigureAwait(false);
+        }
+
+        using var operation = await connection.LockAsync(cancellationToken).ConfigureAwait(false);
+        return pending.Cancelled
+            ? null
+            : await store.LeaveAsync(pending.Channel, pending.MemberId, pending.ConnectionId, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task ReportLeftAsync(ChannelName channel, PresenceMember? member, bool vacated, string reason, CancellationToken cancellationToken)
