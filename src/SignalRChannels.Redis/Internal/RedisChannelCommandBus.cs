@@ -34,6 +34,10 @@ internal sealed partial class RedisChannelCommandBus : IChannelCommandBus, IDisp
     private readonly ResiliencePipeline _subscribeRetry;
     private readonly CancellationTokenSource _disposed = new();
     private RedisValue _lastId;
+    private long _read;
+
+    /// <summary>How many commands this node has read from the stream and applied (or skipped as malformed).</summary>
+    public long CommandsRead => Interlocked.Read(ref _read);
 
     public RedisChannelCommandBus(
         RedisConnection redis,
@@ -177,6 +181,8 @@ internal sealed partial class RedisChannelCommandBus : IChannelCommandBus, IDisp
                 {
                     await ApplyAsync(handler, command).ConfigureAwait(false);
                 }
+
+                Interlocked.Increment(ref _read);
             }
 
             if (entries.Length < ReadBatch)

@@ -117,11 +117,15 @@ public sealed class PresenceChaosTests(ITestOutputHelper output)
         else if (!redisDown)
         {
             // Revoke one user's presence everywhere from a random node, then wait until both nodes applied it.
+            // Waits until both nodes read the command: a connection without subscriptions shows nothing, and a subscribe
+            // sent before its node read the command would be revoked by it (the command applies when a node reads it).
             var node = nodes[random.Next(nodes.Length)];
+            var read = nodes.Select(CommandsRead).ToArray();
             await node.Services.GetRequiredService<IChannelSubscriptionManager>().RemoveUserAsync(client.User, "presence-room.*").DefaultTimeout();
             var revoked = live.Where(c => c.User == client.User).ToArray();
             await Poll.UntilAsync(
-                () => revoked.All(c => nodes[c.Node].Services.GetRequiredService<ConnectionRegistry>().SubscriptionsOf(c.Id).Count == 0),
+                () => nodes.Select((n, i) => CommandsRead(n) > read[i]).All(r => r)
+                    && revoked.All(c => nodes[c.Node].Services.GetRequiredService<ConnectionRegistry>().SubscriptionsOf(c.Id).Count == 0),
                 "the revocation is applied on both nodes");
             foreach (var c in revoked)
             {
@@ -129,6 +133,9 @@ public sealed class PresenceChaosTests(ITestOutputHelper output)
             }
         }
     }
+
+    private static long CommandsRead(ChannelsTestServer node) =>
+        ((SignalRChannels.Redis.Internal.RedisChannelCommandBus)node.Services.GetRequiredService<IChannelCommandBus>()).CommandsRead;
 
     private static async Task IgnoreUnavailableAsync(Task call)
     {
