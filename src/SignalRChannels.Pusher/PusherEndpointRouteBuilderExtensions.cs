@@ -30,8 +30,7 @@ public static class PusherEndpointRouteBuilderExtensions
         _ = endpoints.ServiceProvider.GetService<PusherApps>()
             ?? throw new InvalidOperationException("Call services.AddSignalR().AddChannels().AddPusherProtocol(...) before MapPusherProtocol<THub>().");
         var accessor = endpoints.ServiceProvider.GetRequiredService<HubClientsAccessor>();
-        var hubContext = endpoints.ServiceProvider.GetRequiredService<IHubContext<THub>>();
-        accessor.Set(typeof(THub), hubContext.Clients, hubContext.Groups);
+        accessor.Set<THub>(endpoints.ServiceProvider);
 
         var group = endpoints.MapGroup(prefix);
         var socket = endpoints.CreateApplicationBuilder();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using StackExchange.Redis;
 
 namespace SignalRChannels.Testing;
@@ -12,6 +13,9 @@ namespace SignalRChannels.Testing;
 /// </summary>
 public sealed class RedisProcess : IAsyncDisposable
 {
+    private const int SigCont = 18;
+    private const int SigStop = 19;
+
     private readonly string _directory = Directory.CreateTempSubdirectory("redis-test-").FullName;
     private readonly bool _persistent;
     private Process? _process;
@@ -72,12 +76,33 @@ public sealed class RedisProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// SIGSTOPs the server: its connections stay open and take commands into their socket buffers, but nothing is
+    /// answered until <see cref="Resume"/> — a Redis that hangs, as under a long fork or a stalled host.
+    /// </summary>
+    public void Pause() => Signal(SigStop);
+
+    /// <summary>SIGCONTs a paused server: it answers, in order, what it took meanwhile.</summary>
+    public void Resume() => Signal(SigCont);
+
     public async ValueTask DisposeAsync()
     {
+        Resume();
         await KillAsync();
         _process?.Dispose();
         Directory.Delete(_directory, recursive: true);
     }
+
+    private void Signal(int signal)
+    {
+        if (_process is { HasExited: false } process && SendSignal(process.Id, signal) != 0)
+        {
+            throw new InvalidOperationException($"kill({process.Id}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}.");
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
 
     private static int FreePort()
     {

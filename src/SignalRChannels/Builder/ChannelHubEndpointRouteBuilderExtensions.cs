@@ -30,8 +30,7 @@ public static class ChannelHubEndpointRouteBuilderExtensions
 
         var accessor = endpoints.ServiceProvider.GetService<HubClientsAccessor>()
             ?? throw new InvalidOperationException("Call services.AddSignalR().AddChannels() before MapChannelHub<THub>().");
-        var hubContext = endpoints.ServiceProvider.GetRequiredService<IHubContext<THub>>();
-        accessor.Set(typeof(THub), hubContext.Clients, hubContext.Groups);
+        accessor.Set<THub>(endpoints.ServiceProvider);
 
         var hub = configure is null ? endpoints.MapHub<THub>(pattern) : endpoints.MapHub<THub>(pattern, configure);
         ConnectionAdmission.Attach(hub, endpoints.ServiceProvider);

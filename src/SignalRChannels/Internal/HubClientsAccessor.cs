@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace SignalRChannels.Internal;
 
@@ -18,6 +19,22 @@ internal sealed class HubClientsAccessor
         ?? throw new InvalidOperationException("No channel hub is mapped. Call app.MapChannelHub<THub>(path) first.");
 
     public bool IsMapped => _clients is not null;
+
+    /// <summary>
+    /// Whether a send is complete only once SignalR has written it to this node's connections (its default, in-process
+    /// lifetime manager), as opposed to once it has been handed to a backplane (Redis) that delivers it later from its
+    /// own subscription: waiting for such a send adds a round trip but no back-pressure from subscribers.
+    /// </summary>
+    public bool SendsAreInProcess { get; private set; } = true;
+
+    /// <summary>Takes the clients and groups of <typeparamref name="THub"/>'s context, and which lifetime manager sends for it.</summary>
+    public void Set<THub>(IServiceProvider services)
+        where THub : Hub
+    {
+        var hubContext = services.GetRequiredService<IHubContext<THub>>();
+        Set(typeof(THub), hubContext.Clients, hubContext.Groups);
+        SendsAreInProcess = services.GetRequiredService<HubLifetimeManager<THub>>() is DefaultHubLifetimeManager<THub>;
+    }
 
     public void Set(Type hubType, IHubClients clients, IGroupManager groups)
     {

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Logging;
 using SignalRChannels.Internal;
 
 namespace SignalRChannels.Pipeline;
@@ -11,15 +12,19 @@ namespace SignalRChannels.Pipeline;
 /// (which assigns the offset), and hands it to SignalR's group send, which serializes it once per hub
 /// protocol (not per recipient), locally and through the Redis backplane: once to the channel's group, and once to
 /// the group of each event filter with subscribers that passes the event (none on channels without filters).
+/// A history event is accepted once it is stored and its send has started: with a backplane, the publisher does not
+/// also wait for the backplane's reply (a second round trip), since a stored event whose backplane message is lost still
+/// reaches subscribers, from history (docs/guarantees.md).
 /// </summary>
-internal sealed class PublishPipeline(
+internal sealed partial class PublishPipeline(
     HubClientsAccessor hubs,
     ChannelRegistry registry,
     PublishMiddleware middleware,
     FilterInterest filterInterest,
     IChannelEventStore eventStore,
     Diagnostics.ChannelsMetrics metrics,
-    TimeProvider timeProvider)
+    TimeProvider timeProvider,
+    ILogger<PublishPipeline> logger)
 {
     // Per channel, the send of one history event starts only after the send of the event appended before it has
     // started. Appends are issued in call order under the channel's own lock and not awaited there, so a channel's
@@ -81,13 +86,49 @@ internal sealed class PublishPipeline(
             }
 
             var sending = await sendStarted.ConfigureAwait(false);
-            await sending.ConfigureAwait(false);
+            if (hubs.SendsAreInProcess)
+            {
+                // SignalR's own fan-out: the send completes as this node's subscribers take the event, which is the
+                // back-pressure a publisher must feel.
+                await sending.ConfigureAwait(false);
+            }
+            else
+            {
+                Observe(sending, channel);
+            }
         }
         finally
         {
             ExitOrder(channel.Value, order);
         }
     }
+
+    /// <summary>
+    /// A stored event's send to the backplane, which the publisher does not wait for: its failure is logged, and the
+    /// event reaches subscribers from history (the next event's offset shows the hole, and a node whose backplane
+    /// connection comes back hands out each history channel's newest event).
+    /// </summary>
+    private void Observe(Task sending, ChannelName channel)
+    {
+        if (sending.IsCompletedSuccessfully)
+        {
+            return;
+        }
+
+        sending.ContinueWith(
+            static (send, state) =>
+            {
+                var (log, name) = ((ILogger, string))state!;
+                LogBackplaneSendFailed(log, name, send.Exception!.GetBaseException());
+            },
+            (logger, channel.Value),
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A stored event of {Channel} was not handed to the backplane; its subscribers get it from history.")]
+    private static partial void LogBackplaneSendFailed(ILogger logger, string channel, Exception exception);
 
     /// <summary>Appends; on channels with filtered subscribers, also asks the store where each filter's previous event is.</summary>
     private Task<Appended> AppendAsync(ChannelName channel, ChannelEvent envelope, HistoryPolicy policy, CancellationToken cancellationToken)
