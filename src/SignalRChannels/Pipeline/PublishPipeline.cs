@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging;
@@ -26,11 +25,10 @@ internal sealed partial class PublishPipeline(
     TimeProvider timeProvider,
     ILogger<PublishPipeline> logger)
 {
-    // Per channel, the send of one history event starts only after the send of the event appended before it has
-    // started. Appends are issued in call order under the channel's own lock and not awaited there, so a channel's
-    // appends pipeline (Redis answers in command order) while its sends still leave a node in offset order; a slow
-    // append (the store is replaceable) holds up its own channel only. Clients reorder anyway (docs/guarantees.md).
-    private readonly ConcurrentDictionary<string, ChannelOrder> _orders = new(StringComparer.Ordinal);
+    // Per channel, the send of one history event starts only after the send of the event stored before it has started,
+    // so a node sends a channel's events in offset order; appends wait in the channel's line and are committed in groups
+    // (ChannelOrder). A slow store holds up its own channel only. Clients reorder across nodes (docs/guarantees.md).
+    private readonly ChannelOrders _orders = new();
 
     public async Task PublishAsync(
         ChannelName channel,
@@ -74,18 +72,11 @@ internal sealed partial class PublishPipeline(
             return;
         }
 
-        var order = EnterOrder(channel.Value);
+        cancellationToken.ThrowIfCancellationRequested();
+        var order = _orders.Enter(channel.Value);
         try
         {
-            Task<Task> sendStarted;
-            lock (order)
-            {
-                var appended = AppendAsync(channel, envelope, policy, cancellationToken);
-                sendStarted = SendAfterAsync(order.LastSendStarted, appended, channel, excludedConnectionId);
-                order.LastSendStarted = sendStarted;
-            }
-
-            var sending = await sendStarted.ConfigureAwait(false);
+            var sending = await StoreThenSendAsync(order, channel, [envelope], ReportedNames(channel, envelope), policy, [excludedConnectionId]).ConfigureAwait(false);
             if (hubs.SendsAreInProcess)
             {
                 // SignalR's own fan-out: the send completes as this node's subscribers take the event, which is the
@@ -99,7 +90,7 @@ internal sealed partial class PublishPipeline(
         }
         finally
         {
-            ExitOrder(channel.Value, order);
+            _orders.Exit(channel.Value, order);
         }
     }
 
@@ -130,13 +121,62 @@ internal sealed partial class PublishPipeline(
     [LoggerMessage(Level = LogLevel.Warning, Message = "A stored event of {Channel} was not handed to the backplane; its subscribers get it from history.")]
     private static partial void LogBackplaneSendFailed(ILogger logger, string channel, Exception exception);
 
-    /// <summary>Appends; on channels with filtered subscribers, also asks the store where each filter's previous event is.</summary>
-    private Task<Appended> AppendAsync(ChannelName channel, ChannelEvent envelope, HistoryPolicy policy, CancellationToken cancellationToken)
+    /// <summary>
+    /// Queues the events' append in the channel's line; once stored, and once the send of the channel's previous event
+    /// has started, starts their sends in offset order. Completes with the sends, once started.
+    /// </summary>
+    private Task<Task> StoreThenSendAsync(
+        ChannelOrder order, ChannelName channel, IReadOnlyList<ChannelEvent> envelopes, List<string>? reportedNames, HistoryPolicy policy, IReadOnlyList<string?> excludedConnectionIds)
+    {
+        lock (order)
+        {
+            var appended = order.Enqueue(envelopes, reportedNames, group => StoreAsync(channel, policy, group));
+            var sendStarted = SendAfterAsync(order.LastSendStarted, appended, channel, excludedConnectionIds);
+            order.LastSendStarted = sendStarted;
+            return sendStarted;
+        }
+    }
+
+    /// <summary>One store call for a group of a channel's waiting appends (<see cref="ChannelOrder"/>); completes each.</summary>
+    private async Task StoreAsync(ChannelName channel, HistoryPolicy policy, List<PendingAppend> group)
+    {
+        if (group is [{ Events: [var single] } only])
+        {
+            if (only.ReportedNames is { } names)
+            {
+                var (stored, previous) = await eventStore.AppendAsync(channel, single, policy, names, CancellationToken.None).ConfigureAwait(false);
+                only.Stored.TrySetResult([new Appended(stored, names, previous)]);
+            }
+            else
+            {
+                only.Stored.TrySetResult([new Appended(await eventStore.AppendAsync(channel, single, policy, CancellationToken.None).ConfigureAwait(false), null, null)]);
+            }
+
+            return;
+        }
+
+        var all = group.Count == 1 ? group[0].Events : [.. group.SelectMany(p => p.Events)];
+        var appended = await eventStore.AppendManyAsync(channel, all, policy, CancellationToken.None).ConfigureAwait(false);
+        var next = 0;
+        foreach (var pending in group)
+        {
+            var results = new Appended[pending.Events.Count];
+            for (var i = 0; i < results.Length; i++)
+            {
+                results[i] = new Appended(appended[next++], null, null);
+            }
+
+            pending.Stored.TrySetResult(results);
+        }
+    }
+
+    /// <summary>On channels with filtered subscribers, the names whose previous offset the store must report with this event.</summary>
+    private List<string>? ReportedNames(ChannelName channel, ChannelEvent envelope)
     {
         var filters = filterInterest.FiltersOf(channel);
         if (filters.IsEmpty)
         {
-            return AppendPlainAsync();
+            return null;
         }
 
         var names = new List<string>();
@@ -148,20 +188,11 @@ internal sealed partial class PublishPipeline(
             }
         }
 
-        return names.Count == 0 ? AppendPlainAsync() : AppendReportingAsync(names);
-
-        async Task<Appended> AppendPlainAsync() =>
-            new(await eventStore.AppendAsync(channel, envelope, policy, cancellationToken).ConfigureAwait(false), null, null);
-
-        async Task<Appended> AppendReportingAsync(List<string> reported)
-        {
-            var (stored, previous) = await eventStore.AppendAsync(channel, envelope, policy, reported, cancellationToken).ConfigureAwait(false);
-            return new Appended(stored, reported, previous);
-        }
+        return names.Count == 0 ? null : names;
     }
 
-    /// <summary>Waits for the event's append and for the previous send to have started, then starts this send.</summary>
-    private async Task<Task> SendAfterAsync(Task previousSendStarted, Task<Appended> appended, ChannelName channel, string? excludedConnectionId)
+    /// <summary>Waits for the events' append and for the previous send to have started, then starts their sends.</summary>
+    private async Task<Task> SendAfterAsync(Task previousSendStarted, Task<Appended[]> appended, ChannelName channel, IReadOnlyList<string?> excludedConnectionIds)
     {
         var stored = await appended.ConfigureAwait(false);
         try
@@ -173,7 +204,18 @@ internal sealed partial class PublishPipeline(
             // The previous publish failed and reported it to its own caller; this one goes on.
         }
 
-        return FanOutAsync(channel, stored, excludedConnectionId, CancellationToken.None);
+        if (stored is [var one])
+        {
+            return FanOutAsync(channel, one, excludedConnectionIds[0], CancellationToken.None);
+        }
+
+        var sends = new Task[stored.Length];
+        for (var i = 0; i < sends.Length; i++)
+        {
+            sends[i] = FanOutAsync(channel, stored[i], excludedConnectionIds[i], CancellationToken.None);
+        }
+
+        return Task.WhenAll(sends);
     }
 
     /// <summary>
@@ -204,82 +246,17 @@ internal sealed partial class PublishPipeline(
             metrics.Published(channel, clientEvent: false, persisted: true);
         }
 
-        var order = EnterOrder(channel.Value);
+        cancellationToken.ThrowIfCancellationRequested();
+        var order = _orders.Enter(channel.Value);
         try
         {
-            Task<Task> sendsStarted;
-            lock (order)
-            {
-                var appended = eventStore.AppendManyAsync(channel, envelopes, policy, cancellationToken).AsTask();
-                sendsStarted = SendManyAfterAsync(order.LastSendStarted, appended, channel, excludedConnectionIds);
-                order.LastSendStarted = sendsStarted;
-            }
-
-            var sending = await sendsStarted.ConfigureAwait(false);
+            var sending = await StoreThenSendAsync(order, channel, envelopes, reportedNames: null, policy, excludedConnectionIds).ConfigureAwait(false);
             await sending.ConfigureAwait(false);
         }
         finally
         {
-            ExitOrder(channel.Value, order);
+            _orders.Exit(channel.Value, order);
         }
-    }
-
-    private async Task<Task> SendManyAfterAsync(Task previousSendStarted, Task<IReadOnlyList<ChannelEvent>> appended, ChannelName channel, IReadOnlyList<string?> excludedConnectionIds)
-    {
-        var stored = await appended.ConfigureAwait(false);
-        try
-        {
-            await previousSendStarted.ConfigureAwait(false);
-        }
-        catch (Exception)
-        {
-            // The previous publish failed and reported it to its own caller; this one goes on.
-        }
-
-        var sends = new Task[stored.Count];
-        for (var i = 0; i < sends.Length; i++)
-        {
-            sends[i] = FanOutAsync(channel, new Appended(stored[i], null, null), excludedConnectionIds[i], CancellationToken.None);
-        }
-
-        return Task.WhenAll(sends);
-    }
-
-    /// <summary>The channel's order, kept only while publishes to it are in flight.</summary>
-    private ChannelOrder EnterOrder(string channel)
-    {
-        while (true)
-        {
-            var order = _orders.GetOrAdd(channel, static _ => new ChannelOrder());
-            lock (order)
-            {
-                if (order.InFlight >= 0)
-                {
-                    order.InFlight++;
-                    return order;
-                }
-            }
-
-            // Retired by its last publisher between our lookup and our lock: take the fresh one.
-        }
-    }
-
-    private void ExitOrder(string channel, ChannelOrder order)
-    {
-        lock (order)
-        {
-            if (--order.InFlight == 0)
-            {
-                order.InFlight = -1;
-                _orders.TryRemove(KeyValuePair.Create(channel, order));
-            }
-        }
-    }
-
-    private sealed class ChannelOrder
-    {
-        public int InFlight;
-        public Task LastSendStarted = Task.CompletedTask;
     }
 
     private Task FanOutAsync(ChannelName channel, Appended appended, string? excludedConnectionId, CancellationToken cancellationToken)
@@ -327,27 +304,5 @@ internal sealed partial class PublishPipeline(
             ? clients.Group(group)
             : clients.GroupExcept(group, [excludedConnectionId]);
         return target.SendAsync(ChannelEvent.ClientMethodName, envelope, cancellationToken);
-    }
-
-    /// <summary>A stored event, and where the store said the previous event of each reported name is.</summary>
-    private readonly record struct Appended(ChannelEvent Event, List<string>? Names, long[]? Previous)
-    {
-        /// <summary>The newest earlier offset of any of the filter's names; <c>offset - 1</c> when one was not asked about.</summary>
-        public long PreviousFor(Subscriptions.EventFilter filter, long offset)
-        {
-            long previous = 0;
-            foreach (var name in filter.Names)
-            {
-                var index = Names?.IndexOf(name) ?? -1;
-                if (index < 0)
-                {
-                    return offset - 1;
-                }
-
-                previous = Math.Max(previous, Previous![index]);
-            }
-
-            return previous;
-        }
     }
 }
