@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.SignalR.Client;
 using SignalRChannels.FunctionalTests.Infrastructure;
+using System.Collections.Concurrent;
 using StackExchange.Redis;
 using Xunit;
 
@@ -49,6 +50,52 @@ public sealed class HistoryGroupCommitTests
         Assert.Equal(
             Enumerable.Range(1, publishes).Order(),
             page.Events!.Select(e => System.Text.Json.JsonDocument.Parse(e.DataJson()).RootElement.GetProperty("i").GetInt32()).Order());
+    }
+
+    [Fact]
+    public async Task ConcurrentPublishesThroughARedisKill_AreAcceptedOrRefusedAsUnavailable_AndTheChannelsLineRecovers()
+    {
+        await using var redis = await RedisProcess.StartAsync(persistent: false);
+        await using var server = await ChannelsTestServer.StartAsync(new ChannelsTestServerOptions
+        {
+            Channels = channels => channels.History("history.*", 1000, TimeSpan.FromMinutes(10)),
+            RedisConfiguration = redis.Configuration,
+        });
+        const string channel = "history.kill";
+        var client = await server.ConnectAsync();
+        await client.SubscribeAsync(channel);
+
+        // Eight publishers on one channel keep its line full, so groups are in flight when Redis dies.
+        var accepted = 0;
+        var refusals = new ConcurrentQueue<Exception>();
+        using var stop = new CancellationTokenSource();
+        var lanes = Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    await server.Broadcaster.PublishAsync(channel, "tick", new { at = Environment.TickCount64 });
+                    Interlocked.Increment(ref accepted);
+                }
+                catch (Exception ex)
+                {
+                    refusals.Enqueue(ex);
+                }
+            }
+        })).ToArray();
+
+        await Poll.UntilAsync(() => Volatile.Read(ref accepted) >= 200, "publishes accepted before the kill");
+        await redis.KillAsync();
+        await Poll.UntilAsync(() => refusals.Count >= 8, "publishes refused while Redis is down");
+        await redis.RestartAsync();
+        var acceptedAtRestart = Volatile.Read(ref accepted);
+        // A line left holding a failed group, or counting a call that never completed, would stall here.
+        await Poll.UntilAsync(() => Volatile.Read(ref accepted) >= acceptedAtRestart + 200, "publishes accepted after the restart");
+        await stop.CancelAsync();
+        await Task.WhenAll(lanes).DefaultTimeout();
+
+        Assert.All(refusals, ex => Assert.Equal(ChannelErrorCodes.Unavailable, Assert.IsType<ChannelException>(ex).Code));
     }
 
     /// <summary>Script runs on the server so far (EVAL and EVALSHA), from its command statistics.</summary>
