@@ -15,7 +15,15 @@ public interface IChannelBroadcaster
     /// current request (see <c>HttpContext.GetSocketId()</c>). <see langword="null"/> sends to everyone.
     /// </param>
     /// <param name="cancellationToken">Cancels the publish.</param>
-    /// <exception cref="ChannelException">The channel or event name is invalid, or the payload is too large.</exception>
+    /// <returns>
+    /// A task that completes when the event has been handed to the fan-out: on a history channel with a backplane
+    /// (Redis), once it is stored and its backplane send has been issued (subscribers then get it live or from
+    /// history); otherwise when SignalR's send has completed.
+    /// </returns>
+    /// <exception cref="ChannelException">
+    /// The channel or event name is invalid, or the payload is too large; or <c>unavailable</c> when the store or the
+    /// backplane did not take the event.
+    /// </exception>
     Task PublishAsync(string channel, string eventName, object? data, string? toOthers = null, CancellationToken cancellationToken = default);
 
     /// <summary>
