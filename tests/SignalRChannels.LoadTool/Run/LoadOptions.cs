@@ -31,6 +31,12 @@ internal sealed class LoadOptions
     /// <summary>Measured trials per system; systems take turns, and each measure's median over the rounds is reported.</summary>
     public int Rounds { get; private set; } = 3;
 
+    /// <summary>
+    /// How long each system is driven, unmeasured, before its first round: long enough for tiered compilation (and its
+    /// instrumented PGO tier) to reach the optimized code of every hot path, which a single short burst did not.
+    /// </summary>
+    public TimeSpan Warmup { get; private set; } = TimeSpan.FromSeconds(10);
+
     public int OfficialConnections { get; private set; } = 200;
 
     public int OfficialEvents { get; private set; } = 1000;
@@ -156,6 +162,7 @@ internal sealed class LoadOptions
                 case "--rate": options.Rate = Int(); break;
                 case "--paced-rate": options.PacedRate = Int(); break;
                 case "--rounds": options.Rounds = Int(); break;
+                case "--warmup-seconds": options.Warmup = TimeSpan.FromSeconds(Int()); break;
                 case "--official-connections": options.OfficialConnections = Int(); break;
                 case "--official-events": options.OfficialEvents = Int(); break;
                 case "--nodes": options.Nodes = Int(); break;
@@ -207,6 +214,7 @@ internal sealed class LoadOptions
         Events = 20;
         PacedRate = 100;
         Rounds = 1;
+        Warmup = TimeSpan.Zero;
         OfficialConnections = 4;
         OfficialEvents = 10;
         HistoryChannels = 2;
