@@ -17,13 +17,11 @@ public sealed class HistoryBackplaneTests(RedisFixture redis) : IClassFixture<Re
     public async Task PublishToAHistoryChannel_CompletesOnceStored_WhileTheBackplaneHangs_AndTheEventStillArrivesInOrder()
     {
         await using var backplane = await RedisProcess.StartAsync(persistent: false);
-        await using var server = await ChannelsTestServer.StartAsync(new ChannelsTestServerOptions
-        {
-            Channels = channels => channels.History("history.*", 100, TimeSpan.FromMinutes(10)),
-            RedisConfiguration = redis.Configuration,
-            ConfigureBuilder = builder => builder.Services.Configure<RedisOptions>(o =>
-                o.ConnectionFactory = async writer => await ConnectionMultiplexer.ConnectAsync(backplane.Configuration, writer)),
-        });
+        await using var server = await ChannelsTestServer.StartAsync(HistoryTests.Options(
+            redis.Configuration,
+            size: 100,
+            configureBuilder: builder => builder.Services.Configure<RedisOptions>(o =>
+                o.ConnectionFactory = async writer => await ConnectionMultiplexer.ConnectAsync(backplane.Configuration, writer))));
         const string channel = "history.backplane";
         var client = await server.ConnectAsync();
         await client.SubscribeAsync(channel);

@@ -19,11 +19,7 @@ public sealed class HistoryGroupCommitTests
     public async Task ConcurrentPublishes_ToOneChannel_ShareScriptCalls_AndArriveInOffsetOrder(WireProtocol protocol)
     {
         await using var redis = await RedisProcess.StartAsync(persistent: false);
-        await using var server = await ChannelsTestServer.StartAsync(new ChannelsTestServerOptions
-        {
-            Channels = channels => channels.History("history.*", 1000, TimeSpan.FromMinutes(10)),
-            RedisConfiguration = redis.Configuration,
-        });
+        await using var server = await ChannelsTestServer.StartAsync(HistoryTests.Options(redis.Configuration));
         const string channel = "history.burst";
         var client = await server.ConnectAsync(protocol: protocol);
         await client.SubscribeAsync(channel);
@@ -56,11 +52,7 @@ public sealed class HistoryGroupCommitTests
     public async Task ConcurrentPublishesThroughARedisKill_AreAcceptedOrRefusedAsUnavailable_AndTheChannelsLineRecovers()
     {
         await using var redis = await RedisProcess.StartAsync(persistent: false);
-        await using var server = await ChannelsTestServer.StartAsync(new ChannelsTestServerOptions
-        {
-            Channels = channels => channels.History("history.*", 1000, TimeSpan.FromMinutes(10)),
-            RedisConfiguration = redis.Configuration,
-        });
+        await using var server = await ChannelsTestServer.StartAsync(HistoryTests.Options(redis.Configuration));
         const string channel = "history.kill";
         var client = await server.ConnectAsync();
         await client.SubscribeAsync(channel);

@@ -8,13 +8,16 @@ namespace SignalRChannels.FunctionalTests.History;
 /// <summary>History, offsets and recovery through the hub, on the in-memory store and on Redis Streams.</summary>
 public sealed class HistoryTests(RedisFixture redis) : IClassFixture<RedisFixture>
 {
-    private static ChannelsTestServerOptions Options(string? redisConfiguration, string? prefix = null, int maxRecovered = 1000, int size = 1000) => new()
+    /// <summary>A server with history on <c>history.*</c>, on Redis when a configuration is given (shared by the history test classes).</summary>
+    internal static ChannelsTestServerOptions Options(
+        string? redisConfiguration, string? prefix = null, int maxRecovered = 1000, int size = 1000, Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? configureBuilder = null) => new()
     {
         Channels = channels => channels
             .History("history.*", size, TimeSpan.FromMinutes(10))
             .Configure(o => o.MaxRecoveredEvents = maxRecovered),
         RedisConfiguration = redisConfiguration,
         RedisPrefix = prefix,
+        ConfigureBuilder = configureBuilder,
     };
 
     private Task<ChannelsTestServer> StartAsync(bool useRedis, int maxRecovered = 1000, int size = 1000) =>
