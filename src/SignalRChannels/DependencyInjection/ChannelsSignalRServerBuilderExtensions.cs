@@ -114,13 +114,13 @@ public static class ChannelsSignalRServerBuilderExtensions
         public IServiceCollection Services { get; } = services;
     }
 
-    /// <summary>Lets the MessagePack protocol write canonical payloads (<see cref="System.Text.Json.JsonElement"/>) natively.</summary>
+    /// <summary>Lets the MessagePack protocol write canonical payloads (<see cref="System.Text.Json.JsonElement"/>, and envelopes holding UTF-8 JSON) natively.</summary>
     private sealed class ChannelsMessagePackOptionsSetup : IPostConfigureOptions<MessagePackHubProtocolOptions>
     {
         public void PostConfigure(string? name, MessagePackHubProtocolOptions options)
         {
             var resolver = CompositeResolver.Create(
-                [JsonElementFormatter.Instance],
+                [JsonElementFormatter.Instance, SignalRChannels.Internal.RawChannelEventFormatter.Instance],
                 [options.SerializerOptions.Resolver]);
             options.SerializerOptions = options.SerializerOptions.WithResolver(resolver);
         }

@@ -52,7 +52,7 @@ internal sealed class ChannelBroadcaster(
     }
 
     /// <summary>A publish the store or the backplane refused is a coded <c>unavailable</c>, never a raw driver exception.</summary>
-    private async Task PublishAsync(ChannelName name, string eventName, System.Text.Json.JsonElement payload, string? toOthers, CancellationToken cancellationToken)
+    private async Task PublishAsync(ChannelName name, string eventName, EventData payload, string? toOthers, CancellationToken cancellationToken)
     {
         try
         {

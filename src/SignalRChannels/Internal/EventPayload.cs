@@ -1,15 +1,15 @@
 using System.Buffers;
 using System.Collections;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace SignalRChannels.Internal;
 
 /// <summary>
-/// Turns event payloads into one canonical form, a <see cref="JsonElement"/>, once per publish:
-/// that fixes field names (camelCase via the hub's JSON options) for both hub protocols, measures the
-/// size, and lets every recipient's protocol write the same value without serializing per recipient.
+/// Turns event payloads into one canonical form, JSON, once per publish: that fixes field names (camelCase via the
+/// hub's JSON options) for both hub protocols, measures the size, and lets every recipient's protocol write the same
+/// value without serializing per recipient. Server payloads stay UTF-8 bytes; client payloads become a
+/// <see cref="JsonElement"/>.
 /// </summary>
 internal static class EventPayload
 {
@@ -25,34 +25,35 @@ internal static class EventPayload
         _ => JsonSerializer.SerializeToElement(value, value.GetType(), options ?? s_webOptions),
     };
 
-    /// <summary>Serializes a payload from app code; throws a coded error when it is over the limit.</summary>
-    public static JsonElement FromServer(object? value, JsonSerializerOptions options, int maxBytes)
+    /// <summary>
+    /// Serializes a payload from app code to UTF-8 JSON, once per publish; throws a coded error when it is over the
+    /// limit. Kept as bytes: only publish middleware and history parse them (<see cref="EventData"/>).
+    /// </summary>
+    public static EventData FromServer(object? value, JsonSerializerOptions options, int maxBytes)
     {
         if (value is null)
         {
             return Null;
         }
 
-        JsonElement element;
+        byte[] utf8;
         try
         {
-            // One serialize into a pooled buffer and one parse of it: no intermediate byte array of the payload.
-            element = value is JsonElement given
-                ? JsonSerializer.SerializeToElement(given, options)
-                : JsonSerializer.SerializeToElement(value, value.GetType(), options);
+            utf8 = value is JsonElement given
+                ? JsonSerializer.SerializeToUtf8Bytes(given, options)
+                : JsonSerializer.SerializeToUtf8Bytes(value, value.GetType(), options);
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
         {
             throw new ChannelException(ChannelErrorCodes.InvalidArgument, "the payload contains text that is not valid Unicode");
         }
 
-        var size = JsonMarshal.GetRawUtf8Value(element).Length;
-        if (size > maxBytes)
+        if (utf8.Length > maxBytes)
         {
-            throw new ChannelException(ChannelErrorCodes.PayloadTooLarge, $"the payload is {size} bytes; the limit is {maxBytes}");
+            throw new ChannelException(ChannelErrorCodes.PayloadTooLarge, $"the payload is {utf8.Length} bytes; the limit is {maxBytes}");
         }
 
-        return element;
+        return EventData.FromUtf8(utf8);
     }
 
     /// <summary>

@@ -33,7 +33,7 @@ internal sealed partial class PublishPipeline(
     public async Task PublishAsync(
         ChannelName channel,
         string eventName,
-        JsonElement data,
+        EventData data,
         string? from,
         string? excludedConnectionId,
         CancellationToken cancellationToken,
@@ -46,29 +46,39 @@ internal sealed partial class PublishPipeline(
             var kind = from is not null ? ChannelEventKind.Whisper
                 : eventName.StartsWith(EventNames.MemberPrefix, StringComparison.Ordinal) ? ChannelEventKind.Presence
                 : ChannelEventKind.Server;
-            if (await middleware.RunAsync(channel, kind, eventName, data, from, cancellationToken).ConfigureAwait(false) is not { } passed)
+            if (await middleware.RunAsync(channel, kind, eventName, data.ToElement(), from, cancellationToken).ConfigureAwait(false) is not { } passed)
             {
                 return;
             }
 
-            (eventName, data) = passed;
+            (eventName, var changed) = passed;
+            data = changed;
+        }
+
+        var timestamp = acceptedAt ?? timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        var policy = persist ? registry.HistoryFor(channel) : null;
+        metrics.Published(channel, clientEvent: from is not null, persisted: policy is not null);
+        if (policy is null && data.Utf8 is { } utf8)
+        {
+            // A live server publish: its payload goes out as the bytes it was serialized to.
+            var raw = new RawChannelEvent(channel.Value, eventName, utf8, timestamp, eventId);
+            await FanOutAsync(channel, eventName, raw, excludedConnectionId, cancellationToken).ConfigureAwait(false);
+            return;
         }
 
         var envelope = new ChannelEvent
         {
             Channel = channel.Value,
             Event = eventName,
-            Data = data,
-            Timestamp = acceptedAt ?? timeProvider.GetUtcNow().ToUnixTimeMilliseconds(),
+            Data = data.ToElement(),
+            Timestamp = timestamp,
             From = from,
             Id = eventId,
         };
 
-        var policy = persist ? registry.HistoryFor(channel) : null;
-        metrics.Published(channel, clientEvent: from is not null, persisted: policy is not null);
         if (policy is null)
         {
-            await FanOutAsync(channel, new Appended(envelope, null, null), excludedConnectionId, cancellationToken).ConfigureAwait(false);
+            await FanOutAsync(channel, eventName, envelope, excludedConnectionId, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -262,19 +272,42 @@ internal sealed partial class PublishPipeline(
     private Task FanOutAsync(ChannelName channel, Appended appended, string? excludedConnectionId, CancellationToken cancellationToken)
     {
         var envelope = appended.Event;
+        if (envelope.Offset is not { } offset)
+        {
+            return FanOutAsync(channel, envelope.Event, envelope, excludedConnectionId, cancellationToken);
+        }
+
+        // Each filter's subscribers get their own previous offset (prevOffset), so their own copy.
+        var send = SendAsync(ChannelGroups.For(channel), envelope, excludedConnectionId, cancellationToken);
+        List<Task>? sends = null;
+        foreach (var (filter, _) in filterInterest.FiltersOf(channel))
+        {
+            if (filter.Passes(envelope.Event))
+            {
+                var copy = envelope.WithPrevOffset(appended.PreviousFor(filter, offset));
+                (sends ??= [send]).Add(SendAsync(ChannelGroups.For(channel, filter), copy, excludedConnectionId, cancellationToken));
+            }
+        }
+
+        return sends is null ? send : Task.WhenAll(sends);
+    }
+
+    /// <summary>Sends an envelope without an offset, the same to the channel's group and to each passing filter's.</summary>
+    private Task FanOutAsync(ChannelName channel, string eventName, object envelope, string? excludedConnectionId, CancellationToken cancellationToken)
+    {
         var filters = filterInterest.FiltersOf(channel);
         if (filters.IsEmpty)
         {
             return SendAsync(ChannelGroups.For(channel), envelope, excludedConnectionId, cancellationToken);
         }
 
-        if (envelope.Offset is null && excludedConnectionId is null)
+        if (excludedConnectionId is null)
         {
-            // Every group gets the same envelope: one send to all of them, which SignalR serializes once.
+            // One send to all the groups, which SignalR serializes once.
             var groups = new List<string>(filters.Length + 1) { ChannelGroups.For(channel) };
             foreach (var (filter, _) in filters)
             {
-                if (filter.Passes(envelope.Event))
+                if (filter.Passes(eventName))
                 {
                     groups.Add(ChannelGroups.For(channel, filter));
                 }
@@ -283,21 +316,21 @@ internal sealed partial class PublishPipeline(
             return hubs.Clients.Groups(groups).SendAsync(ChannelEvent.ClientMethodName, envelope, cancellationToken);
         }
 
+        // SignalR has no send to several groups but one connection: one send per group (a connection is in one of them).
         var send = SendAsync(ChannelGroups.For(channel), envelope, excludedConnectionId, cancellationToken);
         List<Task>? sends = null;
         foreach (var (filter, _) in filters)
         {
-            if (filter.Passes(envelope.Event))
+            if (filter.Passes(eventName))
             {
-                var copy = envelope.Offset is { } offset ? envelope.WithPrevOffset(appended.PreviousFor(filter, offset)) : envelope;
-                (sends ??= [send]).Add(SendAsync(ChannelGroups.For(channel, filter), copy, excludedConnectionId, cancellationToken));
+                (sends ??= [send]).Add(SendAsync(ChannelGroups.For(channel, filter), envelope, excludedConnectionId, cancellationToken));
             }
         }
 
         return sends is null ? send : Task.WhenAll(sends);
     }
 
-    private Task SendAsync(string group, ChannelEvent envelope, string? excludedConnectionId, CancellationToken cancellationToken)
+    private Task SendAsync(string group, object envelope, string? excludedConnectionId, CancellationToken cancellationToken)
     {
         var clients = hubs.Clients;
         var target = excludedConnectionId is null

@@ -22,7 +22,7 @@ public class EventPayloadTests
     [Fact]
     public void FromServer_Null_IsJsonNull()
     {
-        var payload = EventPayload.FromServer(null, s_camelCase, 64);
+        var payload = EventPayload.FromServer(null, s_camelCase, 64).ToElement();
 
         Assert.Equal(JsonValueKind.Null, payload.ValueKind);
     }
@@ -30,7 +30,7 @@ public class EventPayloadTests
     [Fact]
     public void FromServer_Object_UsesTheGivenNamingPolicy()
     {
-        var payload = EventPayload.FromServer(new OrderShipped(42, "Ada"), s_camelCase, NoSizeLimit);
+        var payload = EventPayload.FromServer(new OrderShipped(42, "Ada"), s_camelCase, NoSizeLimit).ToElement();
 
         Assert.Equal("""{"orderId":42,"customer":"Ada"}""", payload.GetRawText());
     }
@@ -38,7 +38,7 @@ public class EventPayloadTests
     [Fact]
     public void FromServer_Object_WithoutNamingPolicy_KeepsNames()
     {
-        var payload = EventPayload.FromServer(new OrderShipped(42, "Ada"), new JsonSerializerOptions(), NoSizeLimit);
+        var payload = EventPayload.FromServer(new OrderShipped(42, "Ada"), new JsonSerializerOptions(), NoSizeLimit).ToElement();
 
         Assert.Equal("""{"OrderId":42,"Customer":"Ada"}""", payload.GetRawText());
     }
@@ -48,7 +48,7 @@ public class EventPayloadTests
     {
         var element = JsonDocument.Parse("""{"Already":"json","n":[1,2]}""").RootElement;
 
-        var payload = EventPayload.FromServer(element, s_camelCase, NoSizeLimit);
+        var payload = EventPayload.FromServer(element, s_camelCase, NoSizeLimit).ToElement();
 
         Assert.Equal("""{"Already":"json","n":[1,2]}""", payload.GetRawText());
     }
@@ -58,7 +58,7 @@ public class EventPayloadTests
     {
         var items = new List<int> { 1, 2 };
 
-        var payload = EventPayload.FromServer(items, s_camelCase, NoSizeLimit);
+        var payload = EventPayload.FromServer(items, s_camelCase, NoSizeLimit).ToElement();
         items.Add(3);
 
         Assert.Equal("[1,2]", payload.GetRawText());
@@ -68,7 +68,7 @@ public class EventPayloadTests
     public void FromServer_PayloadOfExactlyTheLimit_IsAccepted()
     {
         // A JSON string of n characters is n + 2 bytes with its quotes.
-        var payload = EventPayload.FromServer(new string('x', 62), s_camelCase, 64);
+        var payload = EventPayload.FromServer(new string('x', 62), s_camelCase, 64).ToElement();
 
         Assert.Equal(62, payload.GetString()!.Length);
     }

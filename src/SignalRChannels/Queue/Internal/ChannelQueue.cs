@@ -35,7 +35,7 @@ internal sealed class ChannelQueue(
             Id = Guid.CreateVersion7(now).ToString("N"),
             Channel = name.Value,
             Event = eventName,
-            Data = EventPayload.FromServer(data, jsonOptions.Value.PayloadSerializerOptions, _options.MaxPayloadBytes),
+            Data = EventPayload.FromServer(data, jsonOptions.Value.PayloadSerializerOptions, _options.MaxPayloadBytes).ToElement(),
             ToOthers = toOthers,
             EnqueuedAt = now.ToUnixTimeMilliseconds(),
         };
