@@ -71,6 +71,8 @@ public static class ChannelsRedisServerBuilderExtensions
         if (!services.Any(d => d.ImplementationType == typeof(BackplaneResyncService)))
         {
             services.AddHostedService<BackplaneResyncService>();
+            // History appends publish to the backplane in the same script once SignalR's format is checked.
+            services.AddHostedService<BackplaneFormatProbe>();
         }
 
         // The query API reads every live node's counts; each node writes its own under its presence lease.

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using SignalRChannels.Pipeline;
 using StackExchange.Redis;
 
 namespace SignalRChannels.Redis.Internal;
@@ -11,9 +12,11 @@ namespace SignalRChannels.Redis.Internal;
 /// the stream, whose entry IDs are the offsets, the newest offset, the epoch, and the newest offset of each event name
 /// (which gives filtered subscriptions their <c>prevOffset</c>). All four expire together, and when they are gone (TTL,
 /// flush, restart without persistence) the next call creates a new epoch. A fifth
-/// (<see cref="RedisKeys.HistoryIds"/>) makes the append of an event with an id idempotent.
+/// (<see cref="RedisKeys.HistoryIds"/>) makes the append of an event with an id idempotent. Once
+/// <see cref="BackplaneFormatProbe"/> has checked SignalR's backplane format, appends also publish their events to the
+/// backplane in the same script (<see cref="IAppendAndPublish"/>).
 /// </summary>
-internal sealed class RedisChannelEventStore(RedisConnection redis, IOptions<ChannelsRedisOptions> options) : IChannelEventStore
+internal sealed class RedisChannelEventStore(RedisConnection redis, IOptions<ChannelsRedisOptions> options) : IChannelEventStore, IAppendAndPublish
 {
     public RedisChannelEventStore(IConnectionMultiplexer redis, IOptions<ChannelsRedisOptions> options)
         : this(new RedisConnection(redis), options)
@@ -23,6 +26,61 @@ internal sealed class RedisChannelEventStore(RedisConnection redis, IOptions<Cha
     private static readonly long s_emptyStreamTtlMs = (long)StreamEpoch.EmptyStreamTtl.TotalMilliseconds;
 
     private readonly string _prefix = options.Value.Prefix;
+
+    private readonly TaskCompletionSource<bool> _backplaneChecked = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>The backplane's message templates, once checked on this node; null while appends do not publish.</summary>
+    internal BackplaneMessages? Backplane { get; private set; }
+
+    /// <summary>Completes once this node's backplane check is over: true when appends publish.</summary>
+    internal Task<bool> BackplaneChecked => _backplaneChecked.Task;
+
+    /// <summary>The outcome of the backplane check: the templates to publish with, or null for two-step publishes.</summary>
+    internal void SetBackplane(BackplaneMessages? backplane)
+    {
+        Backplane = backplane;
+        _backplaneChecked.TrySetResult(backplane is not null);
+    }
+
+    public bool CanPublish => Backplane is not null;
+
+    public async ValueTask<(IReadOnlyList<ChannelEvent> Events, bool Published)> AppendAndPublishAsync(
+        ChannelName channel, IReadOnlyList<ChannelEvent> events, IReadOnlyList<string?> excludedConnectionIds, HistoryPolicy policy, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        ArgumentNullException.ThrowIfNull(policy);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (Backplane is not { } backplane || events.Count == 0)
+        {
+            return (await AppendManyAsync(channel, events, policy, cancellationToken).ConfigureAwait(false), false);
+        }
+
+        var arguments = new List<RedisValue>(5 + (events.Count * (3 + backplane.ArgumentsPerEvent)))
+        {
+            policy.Size,
+            (long)Math.Ceiling(policy.Ttl.TotalMilliseconds),
+            ChannelEventIds.Remembered,
+            backplane.GroupChannel(channel),
+            backplane.Kinds,
+        };
+        for (var i = 0; i < events.Count; i++)
+        {
+            var channelEvent = events[i];
+            var stored = channelEvent.Offset is null && channelEvent.Epoch is null ? channelEvent : channelEvent.WithPosition(null, null);
+            arguments.Add(JsonSerializer.SerializeToUtf8Bytes(stored));
+            arguments.Add(channelEvent.Id ?? string.Empty);
+            arguments.Add(channelEvent.Event);
+            if (!backplane.TryAddTemplate(arguments, stored, excludedConnectionIds[i]))
+            {
+                // A payload that holds the placeholders itself: stored, then sent the usual way.
+                return (await AppendManyAsync(channel, events, policy, cancellationToken).ConfigureAwait(false), false);
+            }
+        }
+
+        var result = await EvaluateAsync(RedisHistoryScripts.AppendPublish, channel, [.. arguments]).ConfigureAwait(false);
+        var epoch = (string)result[0]!;
+        return ([.. events.Select((e, i) => e.WithPosition((long)result[i + 2], epoch))], (long)result[1] == 1);
+    }
 
     public async ValueTask<ChannelEvent> AppendAsync(ChannelName channel, ChannelEvent channelEvent, HistoryPolicy policy, CancellationToken cancellationToken) =>
         (await AppendAsync(channel, channelEvent, policy, [], cancellationToken).ConfigureAwait(false)).Event;

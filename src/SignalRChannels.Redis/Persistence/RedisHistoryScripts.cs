@@ -74,41 +74,111 @@ internal static class RedisHistoryScripts
         return result
         """;
 
+    // For AppendMany and AppendPublish, whose ARGV[3…5] are size, TTL and how many recent ids to remember: appends one
+    // event (ARGV[i]: the event, ARGV[i + 1]: its id or empty, ARGV[i + 2]: its name) after offset `top`, unless its id
+    // is among the recent ones. Returns the event's offset and the stream's new top.
+    private const string AppendOne = """
+        local function append_one(i, top)
+          local id = ARGV[i + 1]
+          if id ~= '' then
+            local seen = redis.call('ZSCORE', KEYS[5], id)
+            if seen then
+              return tonumber(seen), top
+            end
+          end
+          local offset = top + 1
+          redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[3], string.format('%d-0', offset), 'd', ARGV[i])
+          redis.call('SET', KEYS[2], string.format('%d', offset), 'PX', ARGV[4])
+          redis.call('HSET', KEYS[4], ARGV[i + 2], offset)
+          if id ~= '' then
+            redis.call('ZADD', KEYS[5], offset, id)
+            if redis.call('ZCARD', KEYS[5]) > tonumber(ARGV[5]) then
+              redis.call('ZPOPMIN', KEYS[5])
+            end
+            redis.call('PEXPIRE', KEYS[5], ARGV[4])
+          end
+          return offset, offset
+        end
+        local function expire_all(offset, top)
+          if offset > top then
+            redis.call('PEXPIRE', KEYS[1], ARGV[4])
+            redis.call('PEXPIRE', KEYS[3], ARGV[4])
+            redis.call('PEXPIRE', KEYS[4], ARGV[4])
+          end
+        end
+
+        """;
+
     /// <summary>
     /// ARGV[3]: size; ARGV[4]: TTL in ms; ARGV[5]: how many recent ids to remember; then triples from ARGV[6]: an event,
     /// its id (or empty) and its name. Appends each as <see cref="Append"/> does, in order. Returns {epoch, offset, offset, …}.
     /// </summary>
-    public const string AppendMany = Prelude + """
+    public const string AppendMany = Prelude + AppendOne + """
         local result = {epoch}
         local offset = top
         for i = 6, #ARGV, 3 do
-          local id = ARGV[i + 1]
-          local seen = false
-          if id ~= '' then
-            seen = redis.call('ZSCORE', KEYS[5], id)
+          local at
+          at, offset = append_one(i, offset)
+          result[#result + 1] = at
+        end
+        expire_all(offset, top)
+        return result
+        """;
+
+    /// <summary>
+    /// <see cref="AppendMany"/> that also publishes each event to SignalR's backplane (<see cref="BackplaneMessages"/>):
+    /// ARGV[3]: size; ARGV[4]: TTL in ms; ARGV[5]: how many recent ids to remember; ARGV[6]: the Redis channel of the
+    /// channel's group; ARGV[7]: per hub protocol, how its offset is written (<c>d</c> decimal, <c>u</c> 64-bit unsigned);
+    /// then per event: the event, its id (or empty), its name, and per protocol four template parts (before the
+    /// <c>bin</c>, before the offset, before the epoch, after it). Returns {epoch, 1 when published else 0, offset, …}:
+    /// an epoch of another length than the templates' is not published, and the caller sends the events itself.
+    /// </summary>
+    public const string AppendPublish = Prelude + AppendOne + """
+        local kinds = ARGV[7]
+        local stride = 3 + 4 * #kinds
+        local publish = #epoch == 8
+        local function be64(n)
+          local bytes = {}
+          for i = 8, 1, -1 do
+            bytes[i] = string.char(n % 256)
+            n = math.floor(n / 256)
           end
-          if seen then
-            result[#result + 1] = tonumber(seen)
-          else
-            offset = offset + 1
-            redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[3], string.format('%d-0', offset), 'd', ARGV[i])
-            redis.call('SET', KEYS[2], string.format('%d', offset), 'PX', ARGV[4])
-            redis.call('HSET', KEYS[4], ARGV[i + 2], offset)
-            if id ~= '' then
-              redis.call('ZADD', KEYS[5], offset, id)
-              if redis.call('ZCARD', KEYS[5]) > tonumber(ARGV[5]) then
-                redis.call('ZPOPMIN', KEYS[5])
-              end
-              redis.call('PEXPIRE', KEYS[5], ARGV[4])
+          return table.concat(bytes)
+        end
+        local function bin(body)
+          local n = #body
+          if n < 256 then
+            return '\196' .. string.char(n) .. body
+          elseif n < 65536 then
+            return '\197' .. string.char(math.floor(n / 256), n % 256) .. body
+          end
+          return '\198' .. string.sub(be64(n), 5) .. body
+        end
+        local function send(at, offset)
+          local parts = {}
+          for p = 1, #kinds do
+            local t = at + 3 + 4 * (p - 1)
+            local value
+            if string.sub(kinds, p, p) == 'd' then
+              value = string.format('%d', offset)
+            else
+              value = '\207' .. be64(offset)
             end
-            result[#result + 1] = offset
+            parts[p] = ARGV[t] .. bin(ARGV[t + 1] .. value .. ARGV[t + 2] .. epoch .. ARGV[t + 3])
+          end
+          redis.call('PUBLISH', ARGV[6], table.concat(parts))
+        end
+        local result = {epoch, publish and 1 or 0}
+        local offset = top
+        for i = 8, #ARGV, stride do
+          local at
+          at, offset = append_one(i, offset)
+          result[#result + 1] = at
+          if publish then
+            send(i, at)
           end
         end
-        if offset > top then
-          redis.call('PEXPIRE', KEYS[1], ARGV[4])
-          redis.call('PEXPIRE', KEYS[3], ARGV[4])
-          redis.call('PEXPIRE', KEYS[4], ARGV[4])
-        end
+        expire_all(offset, top)
         return result
         """;
 

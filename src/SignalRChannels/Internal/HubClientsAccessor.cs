@@ -20,6 +20,9 @@ internal sealed class HubClientsAccessor
 
     public bool IsMapped => _clients is not null;
 
+    /// <summary>The hub type mapped with <c>MapChannelHub</c>, or null before.</summary>
+    public Type? HubType => _hubType;
+
     /// <summary>
     /// Whether a send is complete only once SignalR has written it to this node's connections (its default, in-process
     /// lifetime manager), as opposed to once it has been handed to a backplane (Redis) that delivers it later from its

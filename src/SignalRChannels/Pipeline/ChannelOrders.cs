@@ -78,9 +78,11 @@ internal sealed class ChannelOrder
     /// <param name="events">The events, stored in this order, each with an offset of its own.</param>
     /// <param name="reportedNames">Event names whose newest earlier offset the store must report, or null.</param>
     /// <param name="store">How a group of appends is stored; it completes each one's <see cref="PendingAppend.Stored"/>.</param>
-    public Task<Appended[]> Enqueue(IReadOnlyList<ChannelEvent> events, List<string>? reportedNames, Func<List<PendingAppend>, Task> store)
+    /// <param name="excludedConnectionIds">Per event, the connection its send leaves out (toOthers), or null.</param>
+    public Task<Appended[]> Enqueue(
+        IReadOnlyList<ChannelEvent> events, List<string>? reportedNames, IReadOnlyList<string?> excludedConnectionIds, Func<List<PendingAppend>, Task> store)
     {
-        var pending = new PendingAppend(events, reportedNames);
+        var pending = new PendingAppend(events, reportedNames, excludedConnectionIds);
         if (_calls < MaxCallsInFlight && _waiting is not { Count: > 0 })
         {
             Issue([pending], store);
@@ -155,17 +157,22 @@ internal sealed class ChannelOrder
 }
 
 /// <summary>Events waiting in a channel's line to be stored, and where their stored copies go.</summary>
-internal sealed class PendingAppend(IReadOnlyList<ChannelEvent> events, List<string>? reportedNames)
+internal sealed class PendingAppend(IReadOnlyList<ChannelEvent> events, List<string>? reportedNames, IReadOnlyList<string?> excludedConnectionIds)
 {
     public IReadOnlyList<ChannelEvent> Events { get; } = events;
+
+    public IReadOnlyList<string?> ExcludedConnectionIds { get; } = excludedConnectionIds;
 
     public List<string>? ReportedNames { get; } = reportedNames;
 
     public TaskCompletionSource<Appended[]> Stored { get; } = new();
 }
 
-/// <summary>A stored event, and where the store said the previous event of each reported name is.</summary>
-internal readonly record struct Appended(ChannelEvent Event, List<string>? Names, long[]? Previous)
+/// <summary>
+/// A stored event, where the store said the previous event of each reported name is, and whether the store has also
+/// published it to the backplane (<see cref="IAppendAndPublish"/>), so it must not be sent again.
+/// </summary>
+internal readonly record struct Appended(ChannelEvent Event, List<string>? Names, long[]? Previous, bool Published = false)
 {
     /// <summary>The newest earlier offset of any of the filter's names; <c>offset - 1</c> when one was not asked about.</summary>
     public long PreviousFor(Subscriptions.EventFilter filter, long offset)

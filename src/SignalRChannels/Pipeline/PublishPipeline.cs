@@ -140,7 +140,7 @@ internal sealed partial class PublishPipeline(
     {
         lock (order)
         {
-            var appended = order.Enqueue(envelopes, reportedNames, group => StoreAsync(channel, policy, group));
+            var appended = order.Enqueue(envelopes, reportedNames, excludedConnectionIds, group => StoreAsync(channel, policy, group));
             var sendStarted = SendAfterAsync(order.LastSendStarted, appended, channel, excludedConnectionIds);
             order.LastSendStarted = sendStarted;
             return sendStarted;
@@ -150,6 +150,12 @@ internal sealed partial class PublishPipeline(
     /// <summary>One store call for a group of a channel's waiting appends (<see cref="ChannelOrder"/>); completes each.</summary>
     private async Task StoreAsync(ChannelName channel, HistoryPolicy policy, List<PendingAppend> group)
     {
+        if (CanAppendAndPublish(channel, group))
+        {
+            await AppendAndPublishAsync(channel, policy, group).ConfigureAwait(false);
+            return;
+        }
+
         if (group is [{ Events: [var single] } only])
         {
             if (only.ReportedNames is { } names)
@@ -216,13 +222,13 @@ internal sealed partial class PublishPipeline(
 
         if (stored is [var one])
         {
-            return FanOutAsync(channel, one, excludedConnectionIds[0], CancellationToken.None);
+            return one.Published ? Task.CompletedTask : FanOutAsync(channel, one, excludedConnectionIds[0], CancellationToken.None);
         }
 
         var sends = new Task[stored.Length];
         for (var i = 0; i < sends.Length; i++)
         {
-            sends[i] = FanOutAsync(channel, stored[i], excludedConnectionIds[i], CancellationToken.None);
+            sends[i] = stored[i].Published ? Task.CompletedTask : FanOutAsync(channel, stored[i], excludedConnectionIds[i], CancellationToken.None);
         }
 
         return Task.WhenAll(sends);
