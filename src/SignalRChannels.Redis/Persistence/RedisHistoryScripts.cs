@@ -138,33 +138,44 @@ internal static class RedisHistoryScripts
         local stride = 3 + 4 * #kinds
         local publish = #epoch == 8
         local function be64(n)
-          local bytes = {}
+          local b = {}
           for i = 8, 1, -1 do
-            bytes[i] = string.char(n % 256)
+            b[i] = n % 256
             n = math.floor(n / 256)
           end
-          return table.concat(bytes)
+          return string.char(b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8])
         end
-        local function bin(body)
-          local n = #body
+        local function bin_header(n)
           if n < 256 then
-            return '\196' .. string.char(n) .. body
+            return '\196' .. string.char(n)
           elseif n < 65536 then
-            return '\197' .. string.char(math.floor(n / 256), n % 256) .. body
+            return '\197' .. string.char(math.floor(n / 256), n % 256)
           end
-          return '\198' .. string.sub(be64(n), 5) .. body
+          return '\198' .. string.sub(be64(n), 5)
+        end
+        -- One concatenation per protocol: the bin's length is added up, not measured on a joined string.
+        local function part(t, value)
+          local n = #ARGV[t + 1] + #value + #ARGV[t + 2] + #epoch + #ARGV[t + 3]
+          return ARGV[t] .. bin_header(n) .. ARGV[t + 1] .. value .. ARGV[t + 2] .. epoch .. ARGV[t + 3]
         end
         local function send(at, offset)
+          local decimal, binary
+          if #kinds == 1 then
+            local value = kinds == 'd' and string.format('%d', offset) or ('\207' .. be64(offset))
+            redis.call('PUBLISH', ARGV[6], part(at + 3, value))
+            return
+          end
           local parts = {}
           for p = 1, #kinds do
-            local t = at + 3 + 4 * (p - 1)
             local value
             if string.sub(kinds, p, p) == 'd' then
-              value = string.format('%d', offset)
+              decimal = decimal or string.format('%d', offset)
+              value = decimal
             else
-              value = '\207' .. be64(offset)
+              binary = binary or ('\207' .. be64(offset))
+              value = binary
             end
-            parts[p] = ARGV[t] .. bin(ARGV[t + 1] .. value .. ARGV[t + 2] .. epoch .. ARGV[t + 3])
+            parts[p] = part(at + 3 + 4 * (p - 1), value)
           end
           redis.call('PUBLISH', ARGV[6], table.concat(parts))
         end
