@@ -25,7 +25,7 @@ internal sealed partial class BackplaneFormatProbe(
     IChannelEventStore store,
     ILogger<BackplaneFormatProbe> logger) : BackgroundService
 {
-    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(5);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -55,6 +55,12 @@ internal sealed partial class BackplaneFormatProbe(
                 redisStore.SetBackplane(null);
                 Log.Mismatch(logger);
             }
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+        {
+            // SignalR's probe message never reached the store's Redis: the backplane runs on another one.
+            redisStore.SetBackplane(null);
+            Log.Elsewhere(logger);
         }
         catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
         {
@@ -136,5 +142,8 @@ internal sealed partial class BackplaneFormatProbe(
 
         [LoggerMessage(3, LogLevel.Warning, "Checking SignalR's backplane format failed; history publishes take two Redis calls (append, then publish).")]
         public static partial void Failed(ILogger logger, Exception exception);
+
+        [LoggerMessage(4, LogLevel.Information, "SignalR's backplane does not run on the history store's Redis; history publishes take two calls (append, then SignalR's send).")]
+        public static partial void Elsewhere(ILogger logger);
     }
 }

@@ -52,5 +52,10 @@ public sealed class HistoryBackplaneTests(RedisFixture redis) : IClassFixture<Re
             Assert.Equal(offset, received.Offset);
             Assert.Equal($"{{\"i\":{offset}}}", received.DataJson());
         }
+
+        // With the backplane on another Redis, the store's script could not reach SignalR: the node checked and kept the
+        // two-call path (a script publish would have lost every event above).
+        var store = Assert.IsType<SignalRChannels.Redis.Internal.RedisChannelEventStore>(server.Services.GetRequiredService<IChannelEventStore>());
+        Assert.False(await store.BackplaneChecked.DefaultTimeout());
     }
 }
