@@ -13,8 +13,9 @@ internal static class RedisHistoryScripts
     // A missing epoch, or a missing offset beside a surviving stream (evicted or deleted keys), means the stream
     // was lost: it starts over under the new epoch rather than handing out offsets that clients saw before.
     private const string Prelude = """
-        local epoch = redis.call('GET', KEYS[3])
-        local top = tonumber(redis.call('GET', KEYS[2]) or '0')
+        local position = redis.call('MGET', KEYS[3], KEYS[2])
+        local epoch = position[1]
+        local top = tonumber(position[2] or '0')
         if not epoch or (top == 0 and redis.call('EXISTS', KEYS[1]) == 1) then
           redis.call('DEL', KEYS[1], KEYS[2], KEYS[4], KEYS[5])
           epoch = ARGV[1]
