@@ -32,6 +32,7 @@ public sealed class HistoryAppendPublishTests
         await subscriber.SubscribeAsync(channel);
         await excluded.SubscribeAsync(channel);
         await using var monitor = await RedisMonitor.StartAsync(redis.Configuration, channel);
+        await using var admin = await ConnectionMultiplexer.ConnectAsync(redis.Configuration);
 
         const int publishes = 150;
         await Task.WhenAll(Enumerable.Range(1, publishes).Select(i => publisherNode.Broadcaster.PublishAsync(
@@ -56,7 +57,6 @@ public sealed class HistoryAppendPublishTests
             Assert.NotEqual(publishes, System.Text.Json.JsonDocument.Parse(received.DataJson()).RootElement.GetProperty("i").GetInt32());
         }
 
-        await using var admin = await ConnectionMultiplexer.ConnectAsync(redis.Configuration);
         await monitor.SettleAsync(admin.GetDatabase());
         Assert.Equal(publishes, monitor.Count("\"PUBLISH\"", "lua]"));
         Assert.Equal(publishes, monitor.Count("\"PUBLISH\""));

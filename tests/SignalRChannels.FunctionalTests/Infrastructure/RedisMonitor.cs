@@ -6,7 +6,7 @@ namespace SignalRChannels.FunctionalTests.Infrastructure;
 /// <summary>
 /// A raw <c>MONITOR</c> connection to the test Redis that keeps the commands mentioning one text (a test's own channel
 /// name), so a test can count the Redis traffic its publishes cause on a Redis other tests share.
-/// <see cref="SettleAsync"/> sends a unique <c>ECHO</c> and waits for it in the feed: Redis feeds monitors in command
+/// <see cref="StartAsync"/> returns once Redis has made the connection a monitor; <see cref="SettleAsync"/> sends a unique <c>ECHO</c> and waits for it in the feed: Redis feeds monitors in command
 /// order, so every command before it has been seen.
 /// </summary>
 public sealed class RedisMonitor : IAsyncDisposable
@@ -16,6 +16,7 @@ public sealed class RedisMonitor : IAsyncDisposable
     private readonly string _mention;
     private readonly List<string> _lines = [];
     private readonly Task _reading;
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource? _marker;
     private string? _markerText;
 
@@ -36,6 +37,9 @@ public sealed class RedisMonitor : IAsyncDisposable
         await tcp.ConnectAsync(endpoint[..colon], int.Parse(endpoint[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture)).DefaultTimeout();
         await tcp.GetStream().WriteAsync("MONITOR\r\n"u8.ToArray()).AsTask().DefaultTimeout();
         var monitor = new RedisMonitor(tcp, mention);
+
+        // Redis answers +OK once the connection is a monitor: commands from then on are in its feed.
+        await monitor._started.Task.DefaultTimeout();
         return monitor;
     }
 
@@ -88,6 +92,12 @@ public sealed class RedisMonitor : IAsyncDisposable
     {
         while (await _reader.ReadLineAsync() is { } line)
         {
+            if (line == "+OK")
+            {
+                _started.TrySetResult();
+                continue;
+            }
+
             lock (_lines)
             {
                 if (line.Contains(_mention, StringComparison.Ordinal))
