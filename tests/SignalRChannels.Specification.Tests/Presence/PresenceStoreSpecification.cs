@@ -384,16 +384,19 @@ public abstract class PresenceStoreSpecification(ITestOutputHelper output)
 
         joinLatencies.Sort();
         var p50 = joinLatencies[joinLatencies.Count / 2];
+        var p90 = joinLatencies[(int)(joinLatencies.Count * 0.9)];
         var p99 = joinLatencies[(int)(joinLatencies.Count * 0.99)];
         Output.WriteLine($"{GetType().Name}: {count} joins (concurrent) in {joinClock.Elapsed.TotalMilliseconds:F0} ms; "
             + $"GetMembers runs: {string.Join(" / ", timings.Select(t => $"{t:F1} ms"))}; "
-            + $"sequential join into the full channel: p50 {p50:F2} ms, p99 {p99:F2} ms");
+            + $"sequential join into the full channel: p50 {p50:F2} ms, p90 {p90:F2} ms, p99 {p99:F2} ms");
         Assert.Equal(count, members.Select(m => m.Id).Distinct().Count());
         Assert.Equal(count + joinLatencies.Count, await b.GetMemberCountAsync(Chat, default).DefaultTimeout());
         // The targets (GetMembers < 100 ms, join p99 < 50 ms) are measured on a quiet machine by the load tool
         // (docs/performance.md). Here test assemblies run side by side on 2 cores, so only an order of magnitude
-        // is asserted: a quadratic or per-member round-trip implementation still fails.
+        // is asserted: a quadratic or per-member round-trip implementation still fails. At p90, not p99: of 200 joins
+        // the p99 is the second slowest, and one stall of the shared machine (741 ms for two joins in a CI run, p50 0.73 ms)
+        // failed it; an implementation that is slow per member is slow for every join.
         Assert.True(timings.Min() < 1000, $"GetMembers for {count} members took {timings.Min():F1} ms at best.");
-        Assert.True(p99 < 500, $"Joining a {count}-member channel took {p99:F2} ms at p99.");
+        Assert.True(p90 < 500, $"Joining a {count}-member channel took {p90:F2} ms at p90 (p99 {p99:F2} ms).");
     }
 }
