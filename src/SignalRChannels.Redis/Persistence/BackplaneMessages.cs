@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using MessagePack;
 using Microsoft.AspNetCore.SignalR.Protocol;
@@ -70,7 +71,10 @@ internal sealed class BackplaneMessages
         var message = new InvocationMessage(ChannelEvent.ClientMethodName, [placeholder]);
         for (var p = 0; p < _protocols.Count; p++)
         {
-            var bytes = _protocols[p].GetMessageBytes(message).ToArray();
+            var serialized = _protocols[p].GetMessageBytes(message);
+            var bytes = MemoryMarshal.TryGetArray(serialized, out var segment) && segment is { Offset: 0, Array: { } array } && array.Length == segment.Count
+                ? array
+                : serialized.ToArray();
             var text = Kinds[p] == 'd';
             var patterns = text ? _textPatterns : _binaryPatterns;
             var offsetAt = SingleIndexOf(bytes, patterns[0]);

@@ -66,7 +66,7 @@ internal sealed class RedisChannelEventStore(RedisConnection redis, IOptions<Cha
         for (var i = 0; i < events.Count; i++)
         {
             var channelEvent = events[i];
-            var stored = channelEvent.Offset is null && channelEvent.Epoch is null ? channelEvent : channelEvent.WithPosition(null, null);
+            var stored = WithoutPosition(channelEvent);
             arguments.Add(JsonSerializer.SerializeToUtf8Bytes(stored));
             arguments.Add(channelEvent.Id ?? string.Empty);
             arguments.Add(channelEvent.Event);
@@ -93,8 +93,7 @@ internal sealed class RedisChannelEventStore(RedisConnection redis, IOptions<Cha
         ArgumentNullException.ThrowIfNull(names);
         cancellationToken.ThrowIfCancellationRequested();
 
-        // The position lives in the entry ID and the epoch key, not in the stored JSON.
-        var stored = channelEvent.Offset is null && channelEvent.Epoch is null ? channelEvent : channelEvent.WithPosition(null, null);
+        var stored = WithoutPosition(channelEvent);
         var arguments = new RedisValue[6 + names.Count];
         arguments[0] = policy.Size;
         arguments[1] = (long)Math.Ceiling(policy.Ttl.TotalMilliseconds);
@@ -135,7 +134,7 @@ internal sealed class RedisChannelEventStore(RedisConnection redis, IOptions<Cha
         for (var i = 0; i < channelEvents.Count; i++)
         {
             var channelEvent = channelEvents[i];
-            var stored = channelEvent.Offset is null && channelEvent.Epoch is null ? channelEvent : channelEvent.WithPosition(null, null);
+            var stored = WithoutPosition(channelEvent);
             arguments[3 + (3 * i)] = JsonSerializer.SerializeToUtf8Bytes(stored);
             arguments[4 + (3 * i)] = channelEvent.Id ?? string.Empty;
             arguments[5 + (3 * i)] = channelEvent.Event;
@@ -201,6 +200,10 @@ internal sealed class RedisChannelEventStore(RedisConnection redis, IOptions<Cha
         var result = await database.ScriptEvaluateAsync(script, keys, values).ConfigureAwait(false);
         return (RedisResult[])result!;
     }
+
+    /// <summary>The event as stored: its position lives in the entry ID and the epoch key, not in the stored JSON.</summary>
+    private static ChannelEvent WithoutPosition(ChannelEvent channelEvent) =>
+        channelEvent.Offset is null && channelEvent.Epoch is null ? channelEvent : channelEvent.WithPosition(null, null);
 
     private static StreamPosition PositionOf(RedisResult[] result) => new() { Offset = (long)result[1], Epoch = (string)result[0]! };
 
