@@ -8,7 +8,7 @@ namespace SignalRChannels.Internal;
 
 /// <summary>
 /// SignalR's connection handler, registered in its place for every hub: a <see cref="ChannelHub"/> gets hub
-/// protocols that answer unbindable arguments with a coded error (<see cref="CodedErrorHubProtocol"/>); any other
+/// protocols that answer unbindable arguments with a coded error and write event batches (<see cref="ChannelHubProtocol"/>); any other
 /// hub in the app gets SignalR's own resolver, untouched. Channel connections are also watched for silence
 /// (<see cref="Heartbeat.SilentConnectionMonitor"/>) and their traffic counted (<see cref="Diagnostics.CountingTransport"/>).
 /// </summary>
@@ -25,7 +25,7 @@ internal sealed class ChannelHubConnectionHandler<THub>(
     Diagnostics.TrafficTotals traffic)
     : HubConnectionHandler<THub>(
         lifetimeManager,
-        s_isChannelHub ? new CodedErrorHubProtocolResolver(protocolResolver) : protocolResolver,
+        s_isChannelHub ? new ChannelHubProtocolResolver(protocolResolver) : protocolResolver,
         globalHubOptions,
         hubOptions,
         loggerFactory,

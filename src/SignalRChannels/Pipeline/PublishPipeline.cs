@@ -30,6 +30,8 @@ internal sealed partial class PublishPipeline(
     // (ChannelOrder). A slow store holds up its own channel only. Clients reorder across nodes (docs/guarantees.md).
     private readonly ChannelOrders _orders = new();
 
+    private readonly ChannelSendLines _lines = new(hubs);
+
     public async Task PublishAsync(
         ChannelName channel,
         string eventName,
@@ -273,75 +275,5 @@ internal sealed partial class PublishPipeline(
         {
             _orders.Exit(channel.Value, order);
         }
-    }
-
-    private Task FanOutAsync(ChannelName channel, Appended appended, string? excludedConnectionId, CancellationToken cancellationToken)
-    {
-        var envelope = appended.Event;
-        if (envelope.Offset is not { } offset)
-        {
-            return FanOutAsync(channel, envelope.Event, envelope, excludedConnectionId, cancellationToken);
-        }
-
-        // Each filter's subscribers get their own previous offset (prevOffset), so their own copy.
-        var send = SendAsync(ChannelGroups.For(channel), envelope, excludedConnectionId, cancellationToken);
-        List<Task>? sends = null;
-        foreach (var (filter, _) in filterInterest.FiltersOf(channel))
-        {
-            if (filter.Passes(envelope.Event))
-            {
-                var copy = envelope.WithPrevOffset(appended.PreviousFor(filter, offset));
-                (sends ??= [send]).Add(SendAsync(ChannelGroups.For(channel, filter), copy, excludedConnectionId, cancellationToken));
-            }
-        }
-
-        return sends is null ? send : Task.WhenAll(sends);
-    }
-
-    /// <summary>Sends an envelope without an offset, the same to the channel's group and to each passing filter's.</summary>
-    private Task FanOutAsync(ChannelName channel, string eventName, object envelope, string? excludedConnectionId, CancellationToken cancellationToken)
-    {
-        var filters = filterInterest.FiltersOf(channel);
-        if (filters.IsEmpty)
-        {
-            return SendAsync(ChannelGroups.For(channel), envelope, excludedConnectionId, cancellationToken);
-        }
-
-        if (excludedConnectionId is null)
-        {
-            // One send to all the groups, which SignalR serializes once.
-            var groups = new List<string>(filters.Length + 1) { ChannelGroups.For(channel) };
-            foreach (var (filter, _) in filters)
-            {
-                if (filter.Passes(eventName))
-                {
-                    groups.Add(ChannelGroups.For(channel, filter));
-                }
-            }
-
-            return hubs.Clients.Groups(groups).SendAsync(ChannelEvent.ClientMethodName, envelope, cancellationToken);
-        }
-
-        // SignalR has no send to several groups but one connection: one send per group (a connection is in one of them).
-        var send = SendAsync(ChannelGroups.For(channel), envelope, excludedConnectionId, cancellationToken);
-        List<Task>? sends = null;
-        foreach (var (filter, _) in filters)
-        {
-            if (filter.Passes(eventName))
-            {
-                (sends ??= [send]).Add(SendAsync(ChannelGroups.For(channel, filter), envelope, excludedConnectionId, cancellationToken));
-            }
-        }
-
-        return sends is null ? send : Task.WhenAll(sends);
-    }
-
-    private Task SendAsync(string group, object envelope, string? excludedConnectionId, CancellationToken cancellationToken)
-    {
-        var clients = hubs.Clients;
-        var target = excludedConnectionId is null
-            ? clients.Group(group)
-            : clients.GroupExcept(group, [excludedConnectionId]);
-        return target.SendAsync(ChannelEvent.ClientMethodName, envelope, cancellationToken);
     }
 }

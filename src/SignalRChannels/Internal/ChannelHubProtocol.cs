@@ -8,11 +8,13 @@ using Microsoft.AspNetCore.SignalR.Protocol;
 namespace SignalRChannels.Internal;
 
 /// <summary>
-/// Wraps a hub protocol so that arguments SignalR cannot bind (wrong count or types) are answered with a
-/// coded <c>invalid_argument:</c> error. SignalR rejects them before any hub filter runs and, without this,
-/// answers with a bare "Failed to invoke" message; it does copy a <see cref="HubException"/>'s message.
+/// Wraps a hub protocol for the connections of a channel hub. Arguments SignalR cannot bind (wrong count or types) are
+/// answered with a coded <c>invalid_argument:</c> error: SignalR rejects them before any hub filter runs and, without
+/// this, answers with a bare "Failed to invoke" message; it does copy a <see cref="HubException"/>'s message. And an
+/// <see cref="EventBatch"/> is written as one ordinary <c>ChannelEvent</c> invocation per event, back to back, so
+/// SignalR writes a batch to each connection in one write while clients read the records they always read.
 /// </summary>
-internal sealed class CodedErrorHubProtocol(IHubProtocol inner) : IHubProtocol
+internal sealed class ChannelHubProtocol(IHubProtocol inner) : IHubProtocol
 {
     private const string Detail = "invalid_argument: the arguments do not match the method (every argument must be sent, null when unused, with the documented types)";
 
@@ -56,24 +58,52 @@ internal sealed class CodedErrorHubProtocol(IHubProtocol inner) : IHubProtocol
 
     private static string Truncate(string target) => target.Length <= 64 ? target : target[..64] + "…";
 
-    public void WriteMessage(HubMessage message, IBufferWriter<byte> output) => inner.WriteMessage(message, output);
+    public void WriteMessage(HubMessage message, IBufferWriter<byte> output)
+    {
+        if (EventBatch.Of(message) is { } batch)
+        {
+            WriteEvents(batch, output);
+            return;
+        }
 
-    public ReadOnlyMemory<byte> GetMessageBytes(HubMessage message) => inner.GetMessageBytes(message);
+        inner.WriteMessage(message, output);
+    }
+
+    public ReadOnlyMemory<byte> GetMessageBytes(HubMessage message)
+    {
+        if (EventBatch.Of(message) is not { } batch)
+        {
+            return inner.GetMessageBytes(message);
+        }
+
+        // SignalR asks once per protocol and batch, then copies these bytes into each connection's pipe.
+        var output = new ArrayBufferWriter<byte>(batch.Events.Count * 256);
+        WriteEvents(batch, output);
+        return output.WrittenMemory;
+    }
+
+    private void WriteEvents(EventBatch batch, IBufferWriter<byte> output)
+    {
+        foreach (var envelope in batch.Events)
+        {
+            inner.WriteMessage(new InvocationMessage(ChannelEvent.ClientMethodName, [envelope]), output);
+        }
+    }
 
     public bool IsVersionSupported(int version) => inner.IsVersionSupported(version);
 }
 
-/// <summary>Resolves the hub protocols of another resolver, each wrapped in <see cref="CodedErrorHubProtocol"/>.</summary>
-internal sealed class CodedErrorHubProtocolResolver : IHubProtocolResolver
+/// <summary>Resolves the hub protocols of another resolver, each wrapped in <see cref="ChannelHubProtocol"/>.</summary>
+internal sealed class ChannelHubProtocolResolver : IHubProtocolResolver
 {
     private readonly Dictionary<string, IHubProtocol> _protocols;
 
-    public CodedErrorHubProtocolResolver(IHubProtocolResolver inner)
+    public ChannelHubProtocolResolver(IHubProtocolResolver inner)
     {
         _protocols = new Dictionary<string, IHubProtocol>(StringComparer.OrdinalIgnoreCase);
         foreach (var protocol in inner.AllProtocols)
         {
-            _protocols[protocol.Name] = new CodedErrorHubProtocol(protocol);
+            _protocols[protocol.Name] = new ChannelHubProtocol(protocol);
         }
 
         AllProtocols = _protocols.Values.ToArray();

@@ -1,0 +1,23 @@
+using Microsoft.AspNetCore.SignalR.Protocol;
+
+namespace SignalRChannels.Internal;
+
+/// <summary>
+/// Several envelopes of one group, handed to SignalR's group send as the single argument of an invocation of
+/// <see cref="Target"/>. It never reaches a client as such: the channel hub's protocols (<see cref="ChannelHubProtocol"/>)
+/// write it as one <c>ChannelEvent</c> invocation per envelope, in order, and SignalR writes those bytes to each
+/// connection with one write and one flush. Only sent where SignalR's in-process lifetime manager writes to the
+/// connections itself; a backplane serializes with protocols that do not know it.
+/// </summary>
+internal sealed class EventBatch(IReadOnlyList<object> events)
+{
+    /// <summary>The invocation target that marks a batch; never written to the wire.</summary>
+    public const string Target = "channels:batch";
+
+    /// <summary>The envelopes (<c>ChannelEvent</c> or <c>RawChannelEvent</c>), in the order clients receive them.</summary>
+    public IReadOnlyList<object> Events { get; } = events;
+
+    /// <summary>The batch <paramref name="message"/> carries, or null for any other message.</summary>
+    public static EventBatch? Of(HubMessage message) =>
+        message is InvocationMessage { Target: Target, Arguments: [EventBatch batch] } ? batch : null;
+}

@@ -1,0 +1,209 @@
+using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.AspNetCore.SignalR.Protocol;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+
+namespace SignalRChannels.FunctionalTests.Pipeline;
+
+/// <summary>
+/// Without a backplane, the events that reach a channel while one of its sends is running wait in the channel's line and
+/// go out together: one write per connection, each still its own <c>ChannelEvent</c> record, in the order they arrived.
+/// </summary>
+public sealed class BatchedFanOutTests
+{
+    private const int Waiting = 20;
+
+    [Fact]
+    public async Task EventsArrivingDuringASend_GoOutAfterIt_InOrder_AsOneBatch_HonouringToOthers()
+    {
+        var gate = new GatedProtocol();
+        await using var server = await ChannelsTestServer.StartAsync(new ChannelsTestServerOptions
+        {
+            ConfigureBuilder = builder => builder.Services.AddSingleton<IHubProtocol>(gate),
+        });
+        var channel = TestChannels.Unique("room");
+        await using var everyone = await Subscriber.StartAsync(server, channel);
+        await using var excluded = await Subscriber.StartAsync(server, channel);
+
+        // The first event's send holds still inside SignalR's group send (its serialization waits at the gate).
+        var first = Task.Run(() => server.Broadcaster.PublishAsync(channel, "first", new { n = 0 }));
+        await gate.Entered.Task.DefaultTimeout();
+
+        var publishes = new List<Task>();
+        for (var i = 1; i <= Waiting; i++)
+        {
+            // Events 11-15 leave out the second subscriber (toOthers); the line keeps them in a batch of their own.
+            var toOthers = i is >= 11 and <= 15 ? excluded.ConnectionId : null;
+            publishes.Add(server.Broadcaster.PublishAsync(channel, $"e{i}", new { n = i }, toOthers));
+        }
+
+        Assert.All(publishes, p => Assert.False(p.IsCompleted));
+        gate.Release.Set();
+        await first.DefaultTimeout();
+        await Task.WhenAll(publishes).DefaultTimeout();
+
+        // Only the first event was serialized on its own; the twenty waiting ones were written by batches, in three
+        // runs (1-10, 11-15 without the second subscriber, 16-20), each serialized once per protocol.
+        Assert.Equal(1, gate.SerializedAlone);
+        Assert.Equal(Waiting, gate.SerializedInBatch);
+
+        await server.Broadcaster.PublishAsync(channel, Subscriber.Marker, null).DefaultTimeout();
+        var all = new[] { "first" }.Concat(Enumerable.Range(1, Waiting).Select(i => $"e{i}")).ToArray();
+        Assert.Equal(all, await everyone.UntilMarkerAsync());
+        Assert.Equal(all.Where(e => e is not ("e11" or "e12" or "e13" or "e14" or "e15")), await excluded.UntilMarkerAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(TestMatrix.AllProtocols), MemberType = typeof(TestMatrix))]
+    public async Task ConcurrentPublishers_EveryEventArrivesOnce_EachPublishersInOrder(WireProtocol protocol)
+    {
+        const int publishers = 16;
+        const int perPublisher = 40;
+        await using var server = await ChannelsTestServer.StartAsync();
+        var channel = TestChannels.Unique("busy");
+        var clients = new List<ChannelsTestClient>();
+        for (var i = 0; i < 3; i++)
+        {
+            var client = await server.ConnectAsync(protocol: protocol);
+            await client.SubscribeAsync(channel);
+            clients.Add(client);
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, publishers).Select(p => Task.Run(async () =>
+        {
+            for (var n = 0; n < perPublisher; n++)
+            {
+                await server.Broadcaster.PublishAsync(channel, "tick", new { p, n });
+            }
+        }))).DefaultTimeout();
+
+        foreach (var client in clients)
+        {
+            var next = new int[publishers];
+            for (var i = 0; i < publishers * perPublisher; i++)
+            {
+                var data = JsonDocument.Parse((await client.NextEventAsync()).DataJson()).RootElement;
+                var p = data.GetProperty("p").GetInt32();
+                Assert.Equal(next[p]++, data.GetProperty("n").GetInt32());
+            }
+
+            Assert.All(next, count => Assert.Equal(perPublisher, count));
+        }
+    }
+
+    /// <summary>An official client on the gated protocol, subscribed to one channel, collecting event names.</summary>
+    private sealed class Subscriber : IAsyncDisposable
+    {
+        public const string Marker = "marker";
+
+        private readonly HubConnection _connection;
+        private readonly List<string> _events = [];
+        private readonly TaskCompletionSource _marked = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        private Subscriber(HubConnection connection)
+        {
+            _connection = connection;
+            connection.On<JsonElement>("ChannelEvent", e =>
+            {
+                var name = e.GetProperty("event").GetString()!;
+                if (name == Marker)
+                {
+                    _marked.TrySetResult();
+                    return;
+                }
+
+                lock (_events)
+                {
+                    _events.Add(name);
+                }
+            });
+        }
+
+        public string ConnectionId => _connection.ConnectionId!;
+
+        public static async Task<Subscriber> StartAsync(ChannelsTestServer server, string channel)
+        {
+            var builder = new HubConnectionBuilder().WithUrl(server.HubUrl);
+            builder.Services.AddSingleton<IHubProtocol>(new GatedProtocol());
+            var subscriber = new Subscriber(builder.Build());
+            await subscriber._connection.StartAsync().DefaultTimeout();
+            await subscriber._connection.InvokeAsync<object>("Subscribe", channel, null).DefaultTimeout();
+            return subscriber;
+        }
+
+        /// <summary>The names of the events received before the marker event.</summary>
+        public async Task<string[]> UntilMarkerAsync()
+        {
+            await _marked.Task.DefaultTimeout();
+            lock (_events)
+            {
+                return [.. _events];
+            }
+        }
+
+        public ValueTask DisposeAsync() => _connection.DisposeAsync();
+    }
+
+    /// <summary>
+    /// The JSON protocol under its own name. On the server, the serialization of the event named "first" waits until
+    /// released; and it counts how channel events were serialized: alone (SignalR asks for a message's bytes) or as part
+    /// of a batch (the channel hub's protocol writes each event of a batch into one buffer).
+    /// </summary>
+    private sealed class GatedProtocol : IHubProtocol
+    {
+        private readonly JsonHubProtocol _inner = new();
+        private int _alone;
+        private int _inBatch;
+
+        public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public ManualResetEventSlim Release { get; } = new();
+
+        public int SerializedAlone => Volatile.Read(ref _alone);
+
+        public int SerializedInBatch => Volatile.Read(ref _inBatch);
+
+        public string Name => "gated-json";
+
+        public int Version => _inner.Version;
+
+        public TransferFormat TransferFormat => _inner.TransferFormat;
+
+        public bool TryParseMessage(ref ReadOnlySequence<byte> input, IInvocationBinder binder, [NotNullWhen(true)] out HubMessage? message) =>
+            _inner.TryParseMessage(ref input, binder, out message);
+
+        public void WriteMessage(HubMessage message, IBufferWriter<byte> output)
+        {
+            if (message is InvocationMessage { Target: "ChannelEvent" })
+            {
+                Interlocked.Increment(ref _inBatch);
+            }
+
+            _inner.WriteMessage(message, output);
+        }
+
+        public ReadOnlyMemory<byte> GetMessageBytes(HubMessage message)
+        {
+            var bytes = _inner.GetMessageBytes(message);
+            if (message is InvocationMessage { Target: "ChannelEvent" })
+            {
+                Interlocked.Increment(ref _alone);
+                if (bytes.Span.IndexOf("\"event\":\"first\""u8) >= 0)
+                {
+                    Entered.TrySetResult();
+                    Assert.True(Release.Wait(TaskTimeoutExtensions.DefaultTimeoutDuration), "The gate was not released.");
+                }
+            }
+
+            return bytes;
+        }
+
+        public bool IsVersionSupported(int version) => _inner.IsVersionSupported(version);
+    }
+}
