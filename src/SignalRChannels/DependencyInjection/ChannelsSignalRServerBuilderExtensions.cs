@@ -72,6 +72,7 @@ public static class ChannelsSignalRServerBuilderExtensions
         services.TryAddSingleton<IChannelSubscriptionManager>(sp => sp.GetRequiredService<Revocations>());
         services.TryAddSingleton<PublishMiddleware>();
         services.TryAddSingleton<FilterInterest>();
+        services.TryAddSingleton<ChannelSendLines>();
         services.TryAddSingleton<PublishPipeline>();
         services.TryAddSingleton<HistoryResync>();
         services.TryAddSingleton<IChannelBroadcaster, ChannelBroadcaster>();

@@ -30,10 +30,10 @@ internal sealed class ConnectionTraffic
         Interlocked.Add(ref _bytesSent, bytes);
     }
 
-    /// <summary>SignalR flushes once per message it writes (events, results, pings).</summary>
-    public void Flushed()
+    /// <summary>SignalR flushes once per write: one message (an event, a result, a ping) or a batch of channel events.</summary>
+    public void Flushed(int messages = 1)
     {
-        Interlocked.Increment(ref _messagesSent);
+        Interlocked.Add(ref _messagesSent, messages);
     }
 
     public void Invoked()

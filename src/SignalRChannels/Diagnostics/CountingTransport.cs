@@ -99,8 +99,9 @@ internal static class CountingTransport
 
         public override ValueTask<FlushResult> WriteAsync(ReadOnlyMemory<byte> source, CancellationToken cancellationToken = default)
         {
+            // SignalR's write of a cached message; a batch of channel events is one write of several messages.
             traffic.Sent(source.Length);
-            traffic.Flushed();
+            traffic.Flushed(Internal.EventBatch.MessagesIn(source));
             return inner.WriteAsync(source, cancellationToken);
         }
 

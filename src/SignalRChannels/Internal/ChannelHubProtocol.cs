@@ -79,7 +79,7 @@ internal sealed class ChannelHubProtocol(IHubProtocol inner) : IHubProtocol
         // SignalR asks once per protocol and batch, then copies these bytes into each connection's pipe.
         var output = new ArrayBufferWriter<byte>(batch.Events.Count * 256);
         WriteEvents(batch, output);
-        return output.WrittenMemory;
+        return batch.Written(output);
     }
 
     private void WriteEvents(EventBatch batch, IBufferWriter<byte> output)

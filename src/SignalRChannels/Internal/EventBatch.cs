@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Microsoft.AspNetCore.SignalR.Protocol;
 
 namespace SignalRChannels.Internal;
@@ -17,7 +20,29 @@ internal sealed class EventBatch(IReadOnlyList<object> events)
     /// <summary>The envelopes (<c>ChannelEvent</c> or <c>RawChannelEvent</c>), in the order clients receive them.</summary>
     public IReadOnlyList<object> Events { get; } = events;
 
+    // The buffers batches were serialized into, with their record counts, so a connection's traffic counts a batch's
+    // write as the messages it holds (Diagnostics.CountingTransport). Entries go with their buffers.
+    private static readonly ConditionalWeakTable<byte[], StrongBox<int>> s_written = new();
+
     /// <summary>The batch <paramref name="message"/> carries, or null for any other message.</summary>
     public static EventBatch? Of(HubMessage message) =>
         message is InvocationMessage { Target: Target, Arguments: [EventBatch batch] } ? batch : null;
+
+    /// <summary>The bytes a protocol wrote for this batch, remembered as holding one record per event.</summary>
+    public ReadOnlyMemory<byte> Written(ArrayBufferWriter<byte> output)
+    {
+        var written = output.WrittenMemory;
+        if (MemoryMarshal.TryGetArray(written, out var segment) && segment.Array is { } array)
+        {
+            s_written.AddOrUpdate(array, new StrongBox<int>(Events.Count));
+        }
+
+        return written;
+    }
+
+    /// <summary>How many hub messages a write of <paramref name="bytes"/> carries: a batch's events, or one.</summary>
+    public static int MessagesIn(ReadOnlyMemory<byte> bytes) =>
+        MemoryMarshal.TryGetArray(bytes, out var segment) && segment.Array is { } array && s_written.TryGetValue(array, out var records)
+            ? records.Value
+            : 1;
 }

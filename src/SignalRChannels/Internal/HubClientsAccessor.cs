@@ -11,6 +11,7 @@ internal sealed class HubClientsAccessor
     private IHubClients? _clients;
     private IGroupManager? _groups;
     private Type? _hubType;
+    private int _statefulReconnectConnections;
 
     public IHubClients Clients => _clients
         ?? throw new InvalidOperationException("No channel hub is mapped. Call app.MapChannelHub<THub>(path) before publishing.");
@@ -29,6 +30,19 @@ internal sealed class HubClientsAccessor
     /// own subscription: waiting for such a send adds a round trip but no back-pressure from subscribers.
     /// </summary>
     public bool SendsAreInProcess { get; private set; } = true;
+
+    /// <summary>
+    /// Whether a channel's events may go to SignalR as one batch (<see cref="EventBatch"/>): SignalR writes to this node's
+    /// connections itself, and none of them uses stateful reconnect, whose message buffer would number a batch's write as
+    /// one message while the client counts each event.
+    /// </summary>
+    public bool SendsMayBatch => SendsAreInProcess && Volatile.Read(ref _statefulReconnectConnections) == 0;
+
+    /// <summary>Counts a channel connection that uses stateful reconnect, before it can join any group.</summary>
+    public void StatefulReconnectConnected() => Interlocked.Increment(ref _statefulReconnectConnections);
+
+    /// <summary>Counts such a connection out once it is gone.</summary>
+    public void StatefulReconnectDisconnected() => Interlocked.Decrement(ref _statefulReconnectConnections);
 
     /// <summary>Takes the clients and groups of <typeparamref name="THub"/>'s context, and which lifetime manager sends for it.</summary>
     public void Set<THub>(IServiceProvider services)

@@ -1,28 +1,40 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Logging;
 using SignalRChannels.Internal;
 
 namespace SignalRChannels.Pipeline;
 
 /// <summary>
 /// Sends a channel's events to its groups when SignalR's in-process lifetime manager does the writing (no backplane).
-/// An event of a channel with no send running goes out at once, as SignalR's plain group send. Events that arrive while
-/// one of the channel's sends is running wait in the channel's line, and the next send takes those in a row that go to
-/// the same groups: SignalR writes them to each connection as one write and one flush (<see cref="EventBatch"/>), each
-/// still its own invocation record.
+/// On a channel with fewer than <see cref="RunAheadSubscribers"/> subscribers on this node whose line is idle, the
+/// publisher sends its event itself, as SignalR's plain group send, and its publish completes with that send. Otherwise
+/// the event waits in the channel's line and the publish returns; a thread-pool work item sends what waits, a run of
+/// events with the same target at a time: one event as a plain group send, several as one <see cref="EventBatch"/>,
+/// which SignalR writes to each connection with one write and one flush, each event still its own invocation record.
 /// </summary>
 /// <remarks>
 /// SignalR's cost of a delivery is per connection and per write (its write lock, the copy into the connection's pipe,
-/// the flush that wakes the transport's send loop, a WebSocket frame and a socket send), so under load a batch divides it
-/// by the number of events the batch holds; at a low rate nothing waits and nothing changes. A channel's events are
-/// written in the order they reached its line. Waiting events are sent by a thread-pool work item, so no publisher's
-/// call runs other publishers' sends; each publisher's task completes when its event's send completes (SignalR's
-/// back-pressure, as before).
+/// the flush that wakes the transport's send loop, a WebSocket frame and a socket send), so under load a batch divides
+/// it by the number of events in the batch; at a low rate each event goes alone. A large channel's publisher runs ahead
+/// of the sends, so a single publisher's events batch too; a small channel's does not, so its publishes keep completing
+/// once SignalR has taken them, in call order across channels. A channel's events are written in the order they reached
+/// its line. Back-pressure: a queued publish returns at once while fewer than <see cref="MaxInFlight"/> of the
+/// channel's events are waiting or being written (SignalR's write to a connection completes when the connection's pipe
+/// takes it); beyond that, it returns once its own event's send has completed, so a publisher cannot run further ahead
+/// of the slowest subscriber than that.
 /// </remarks>
-internal sealed class ChannelSendLines(HubClientsAccessor hubs)
+internal sealed partial class ChannelSendLines(HubClientsAccessor hubs, Query.NodeOccupancy occupancy, ILogger<ChannelSendLines> logger)
 {
-    // One batch is one buffer per protocol; a long line is sent in several.
-    private const int MaxEventsPerBatch = 256;
+    /// <summary>Subscribers on this node from which a channel's publishes run ahead of its sends.</summary>
+    public const int RunAheadSubscribers = 64;
+
+    /// <summary>Events of one channel that may be waiting or being written before a queued publish waits for its own send.</summary>
+    public const int MaxInFlight = 256;
+
+    // One batch is one buffer per protocol and one write per connection; 64 events of a few hundred bytes stay below
+    // SignalR's default 32 KB pipe pause threshold.
+    private const int MaxEventsPerBatch = 64;
 
     // Lines of channels that went idle are let go once there are more than this many.
     private const int MaxLines = 10_000;
@@ -30,16 +42,64 @@ internal sealed class ChannelSendLines(HubClientsAccessor hubs)
     private readonly ConcurrentDictionary<string, Line> _lines = new(StringComparer.Ordinal);
     private int _lineCount;
 
-    /// <summary>Sends <paramref name="envelope"/> of <paramref name="channel"/> to <paramref name="target"/>.</summary>
-    public Task SendAsync(string channel, SendTarget target, object envelope, CancellationToken cancellationToken)
-    {
-        var line = Enter(channel, target, envelope, out var waiting);
-        if (waiting is not null)
-        {
-            return waiting.Sent.Task;
-        }
+    /// <summary>Subscribers from which publishes run ahead; <see cref="RunAheadSubscribers"/> but in tests.</summary>
+    internal int RunAheadFrom { get; init; } = RunAheadSubscribers;
 
-        var send = Send(target, ChannelEvent.ClientMethodName, envelope, cancellationToken);
+    /// <summary>Sends <paramref name="envelope"/> of <paramref name="channel"/> to <paramref name="target"/>, now or through the channel's line (see the class).</summary>
+    public Task SendAsync(ChannelName channel, SendTarget target, object envelope)
+    {
+        _ = hubs.Clients; // A publish before MapChannelHub fails here, to its caller.
+        var runAhead = occupancy.SubscriptionsOf(channel) >= RunAheadFrom;
+        while (true)
+        {
+            var line = LineOf(channel.Value);
+            WaitingEvent? waiting = null;
+            bool startDraining;
+            lock (line)
+            {
+                if (line.Retired)
+                {
+                    continue;
+                }
+
+                if (!runAhead && !line.Sending)
+                {
+                    line.Sending = true;
+                    startDraining = false;
+                }
+                else
+                {
+                    waiting = new WaitingEvent(target, envelope);
+                    line.Waiting.Enqueue(waiting);
+                    if (++line.InFlight > MaxInFlight || !runAhead)
+                    {
+                        // A small channel's publisher waits for its own send, as it would have sent it itself.
+                        waiting.Sent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    }
+
+                    startDraining = !line.Sending;
+                    line.Sending = true;
+                }
+            }
+
+            if (waiting is null)
+            {
+                return SendNow(line, target, envelope);
+            }
+
+            if (startDraining)
+            {
+                StartDraining(line);
+            }
+
+            return waiting.Sent?.Task ?? Task.CompletedTask;
+        }
+    }
+
+    /// <summary>The publisher's own send on an idle line; events queued meanwhile are sent by a work item.</summary>
+    private Task SendNow(Line line, SendTarget target, object envelope)
+    {
+        var send = Send(target, ChannelEvent.ClientMethodName, envelope);
         lock (line)
         {
             if (line.Waiting.Count == 0)
@@ -49,60 +109,43 @@ internal sealed class ChannelSendLines(HubClientsAccessor hubs)
             }
         }
 
-        // Others arrived during this send: a work item sends them, so this publisher's call returns now.
-        ThreadPool.UnsafeQueueUserWorkItem(static state => state.Lines.Drain(state.Line), (Lines: this, Line: line), preferLocal: false);
+        StartDraining(line);
         return send;
     }
 
-    /// <summary>
-    /// Takes the channel's line and either makes this caller its sender (<paramref name="waiting"/> null) or queues the
-    /// event behind the running send.
-    /// </summary>
-    private Line Enter(string channel, SendTarget target, object envelope, out WaitingEvent? waiting)
+    private void StartDraining(Line line) =>
+        ThreadPool.UnsafeQueueUserWorkItem(static state => state.Lines.Drain(state.Line), (Lines: this, Line: line), preferLocal: false);
+
+    private Line LineOf(string channel)
     {
         while (true)
         {
-            if (!_lines.TryGetValue(channel, out var line))
+            if (_lines.TryGetValue(channel, out var line))
             {
-                line = new Line();
-                if (!_lines.TryAdd(channel, line))
-                {
-                    continue;
-                }
-
-                if (Interlocked.Increment(ref _lineCount) > MaxLines)
-                {
-                    LetIdleLinesGo();
-                }
-            }
-
-            lock (line)
-            {
-                if (line.Retired)
-                {
-                    continue;
-                }
-
-                if (line.Sending)
-                {
-                    waiting = new WaitingEvent(target, envelope);
-                    line.Waiting.Enqueue(waiting);
-                    return line;
-                }
-
-                line.Sending = true;
-                waiting = null;
                 return line;
             }
+
+            line = new Line();
+            if (!_lines.TryAdd(channel, line))
+            {
+                continue;
+            }
+
+            if (Interlocked.Increment(ref _lineCount) > MaxLines)
+            {
+                LetIdleLinesGo();
+            }
+
+            return line;
         }
     }
 
-    /// <summary>Sends the line's waiting events until none is left, each batch a run of events with the same target.</summary>
+    /// <summary>Hands the line's waiting events to SignalR until none is left, each batch a run of events with the same target.</summary>
     private void Drain(Line line)
     {
-        var batch = new List<WaitingEvent>();
         while (true)
         {
+            var batch = new List<WaitingEvent>();
             lock (line)
             {
                 if (line.Waiting.Count == 0)
@@ -112,25 +155,41 @@ internal sealed class ChannelSendLines(HubClientsAccessor hubs)
                 }
 
                 var target = line.Waiting.Peek().Target;
-                while (batch.Count < MaxEventsPerBatch && line.Waiting.TryPeek(out var next) && next.Target.SameAs(target))
+                var most = hubs.SendsMayBatch ? MaxEventsPerBatch : 1;
+                while (batch.Count < most && line.Waiting.TryPeek(out var next) && next.Target.SameAs(target))
                 {
                     batch.Add(line.Waiting.Dequeue());
                 }
             }
 
             var send = batch is [var one]
-                ? Send(one.Target, ChannelEvent.ClientMethodName, one.Envelope, CancellationToken.None)
-                : Send(batch[0].Target, EventBatch.Target, new EventBatch(batch.ConvertAll(static w => w.Envelope)), CancellationToken.None);
-            Complete(send, batch.ToArray());
-            batch.Clear();
+                ? Send(one.Target, ChannelEvent.ClientMethodName, one.Envelope)
+                : Send(batch[0].Target, EventBatch.Target, new EventBatch(batch.ConvertAll(static w => w.Envelope)));
+            if (send.IsCompleted)
+            {
+                Complete(send, line, batch);
+            }
+            else
+            {
+                send.ContinueWith(
+                    static (done, state) =>
+                    {
+                        var (lines, line, batch) = ((ChannelSendLines, Line, List<WaitingEvent>))state!;
+                        lines.Complete(done, line, batch);
+                    },
+                    (this, line, batch),
+                    CancellationToken.None,
+                    TaskContinuationOptions.ExecuteSynchronously,
+                    TaskScheduler.Default);
+            }
         }
     }
 
-    private Task Send(SendTarget target, string method, object argument, CancellationToken cancellationToken)
+    private Task Send(SendTarget target, string method, object argument)
     {
         try
         {
-            return target.Of(hubs.Clients).SendAsync(method, argument, cancellationToken);
+            return target.Of(hubs.Clients).SendAsync(method, argument);
         }
         catch (Exception ex)
         {
@@ -138,35 +197,43 @@ internal sealed class ChannelSendLines(HubClientsAccessor hubs)
         }
     }
 
-    private static void Complete(Task send, WaitingEvent[] events)
+    /// <summary>Counts a batch's events out of the line's in-flight total and completes the publishes that wait for them.</summary>
+    private void Complete(Task send, Line line, List<WaitingEvent> batch)
     {
-        if (!send.IsCompleted)
+        lock (line)
         {
-            send.ContinueWith(
-                static (done, state) => Complete(done, (WaitingEvent[])state!),
-                events,
-                CancellationToken.None,
-                TaskContinuationOptions.ExecuteSynchronously,
-                TaskScheduler.Default);
-            return;
+            line.InFlight -= batch.Count;
         }
 
-        foreach (var waiting in events)
+        if (send.Exception is { } failed)
         {
+            LogSendFailed(logger, batch.Count, failed.GetBaseException());
+        }
+
+        foreach (var waiting in batch)
+        {
+            if (waiting.Sent is not { } sent)
+            {
+                continue;
+            }
+
             if (send.IsCompletedSuccessfully)
             {
-                waiting.Sent.TrySetResult();
+                sent.TrySetResult();
             }
             else if (send.IsCanceled)
             {
-                waiting.Sent.TrySetCanceled();
+                sent.TrySetCanceled();
             }
             else
             {
-                waiting.Sent.TrySetException(send.Exception!.InnerExceptions);
+                sent.TrySetException(send.Exception!.InnerExceptions);
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SignalR's group send of {Count} channel event(s) failed.")]
+    private static partial void LogSendFailed(ILogger logger, int count, Exception exception);
 
     /// <summary>Removes the lines of channels with nothing in flight; a caller still holding one sees it retired and looks again.</summary>
     private void LetIdleLinesGo()
@@ -175,7 +242,7 @@ internal sealed class ChannelSendLines(HubClientsAccessor hubs)
         {
             lock (line)
             {
-                if (line.Sending || line.Retired)
+                if (line.Sending || line.InFlight > 0 || line.Retired)
                 {
                     continue;
                 }
@@ -193,11 +260,14 @@ internal sealed class ChannelSendLines(HubClientsAccessor hubs)
     /// <summary>One channel's line. Its fields are read and written under the instance's lock.</summary>
     private sealed class Line
     {
-        /// <summary>Whether a send of the channel is running; new events then wait.</summary>
+        /// <summary>Whether a publisher or a work item is handing the channel's events to SignalR.</summary>
         public bool Sending;
 
         /// <summary>Set once the line was let go; callers that still hold it take the channel's new line.</summary>
         public bool Retired;
+
+        /// <summary>Queued events waiting, or handed to SignalR and not yet taken by every connection.</summary>
+        public int InFlight;
 
         public readonly Queue<WaitingEvent> Waiting = new();
     }
@@ -208,7 +278,8 @@ internal sealed class ChannelSendLines(HubClientsAccessor hubs)
 
         public object Envelope { get; } = envelope;
 
-        public TaskCompletionSource Sent { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        /// <summary>Set when the publisher waits for this event's send (a small channel, or a full line).</summary>
+        public TaskCompletionSource? Sent { get; set; }
     }
 }
 

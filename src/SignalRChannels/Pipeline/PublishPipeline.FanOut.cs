@@ -72,6 +72,6 @@ internal sealed partial class PublishPipeline
 
     private Task SendAsync(ChannelName channel, SendTarget target, object envelope, CancellationToken cancellationToken) =>
         hubs.SendsAreInProcess
-            ? _lines.SendAsync(channel.Value, target, envelope, cancellationToken)
+            ? lines.SendAsync(channel, target, envelope)
             : target.Of(hubs.Clients).SendAsync(ChannelEvent.ClientMethodName, envelope, cancellationToken);
 }

@@ -21,6 +21,7 @@ internal sealed partial class PublishPipeline(
     PublishMiddleware middleware,
     FilterInterest filterInterest,
     IChannelEventStore eventStore,
+    ChannelSendLines lines,
     Diagnostics.ChannelsMetrics metrics,
     TimeProvider timeProvider,
     ILogger<PublishPipeline> logger)
@@ -29,8 +30,6 @@ internal sealed partial class PublishPipeline(
     // so a node sends a channel's events in offset order; appends wait in the channel's line and are committed in groups
     // (ChannelOrder). A slow store holds up its own channel only. Clients reorder across nodes (docs/guarantees.md).
     private readonly ChannelOrders _orders = new();
-
-    private readonly ChannelSendLines _lines = new(hubs);
 
     public async Task PublishAsync(
         ChannelName channel,
@@ -91,8 +90,8 @@ internal sealed partial class PublishPipeline(
             var sending = await StoreThenSendAsync(order, channel, [envelope], ReportedNames(channel, envelope), policy, [excludedConnectionId]).ConfigureAwait(false);
             if (hubs.SendsAreInProcess)
             {
-                // SignalR's own fan-out: the send completes as this node's subscribers take the event, which is the
-                // back-pressure a publisher must feel.
+                // The channel's send line (ChannelSendLines): completes with SignalR's send, or on a large channel once
+                // the event is in line (once sent when the line is full): the back-pressure a publisher must feel.
                 await sending.ConfigureAwait(false);
             }
             else

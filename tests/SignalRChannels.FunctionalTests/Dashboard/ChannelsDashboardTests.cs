@@ -164,6 +164,12 @@ public sealed class ChannelsDashboardTests
             await node.Broadcaster.PublishAsync("news", "tick", new { i }).DefaultTimeout();
         }
 
+        // A publish returns once its event is in the channel's send line; the sample counts what was written.
+        for (var i = 0; i < 4; i++)
+        {
+            await reader.AssertNextEventAsync("news", "tick");
+        }
+
         time.Advance(DashboardSampler.Interval);
         var second = await NextSampleAsync(ops, _ => true);
         Assert.Equal(time.GetUtcNow().ToUnixTimeMilliseconds(), second["at"]!.GetValue<long>());

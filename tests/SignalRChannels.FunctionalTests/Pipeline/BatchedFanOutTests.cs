@@ -2,61 +2,150 @@ using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using SignalRChannels.Diagnostics;
+using SignalRChannels.Internal;
+using SignalRChannels.Pipeline;
 using Xunit;
 
 namespace SignalRChannels.FunctionalTests.Pipeline;
 
 /// <summary>
-/// Without a backplane, the events that reach a channel while one of its sends is running wait in the channel's line and
-/// go out together: one write per connection, each still its own <c>ChannelEvent</c> record, in the order they arrived.
+/// Without a backplane, a channel's events go through its send line: the events that reach it while one of its sends is
+/// running go out together (one write per connection, each still its own <c>ChannelEvent</c> record) in the order they
+/// arrived, and a publisher runs ahead of the sends by at most the line's bound.
 /// </summary>
 public sealed class BatchedFanOutTests
 {
     private const int Waiting = 20;
 
     [Fact]
-    public async Task EventsArrivingDuringASend_GoOutAfterIt_InOrder_AsOneBatch_HonouringToOthers()
+    public async Task EventsArrivingDuringASend_GoOutAfterIt_InOrder_AsBatches_HonouringToOthers()
     {
         var gate = new GatedProtocol();
         await using var server = await ChannelsTestServer.StartAsync(new ChannelsTestServerOptions
         {
-            ConfigureBuilder = builder => builder.Services.AddSingleton<IHubProtocol>(gate),
+            ConfigureBuilder = builder => RunAheadOnEveryChannel(builder.Services.AddSingleton<IHubProtocol>(gate)),
         });
         var channel = TestChannels.Unique("room");
         await using var everyone = await Subscriber.StartAsync(server, channel);
         await using var excluded = await Subscriber.StartAsync(server, channel);
 
+        var traffic = server.Services.GetRequiredService<TrafficTotals>();
+        var sentBefore = traffic.Sum().MessagesSent;
+
         // The first event's send holds still inside SignalR's group send (its serialization waits at the gate).
-        var first = Task.Run(() => server.Broadcaster.PublishAsync(channel, "first", new { n = 0 }));
+        await server.Broadcaster.PublishAsync(channel, "first", new { n = 0 }).DefaultTimeout();
         await gate.Entered.Task.DefaultTimeout();
 
-        var publishes = new List<Task>();
+        // Meanwhile publishes return as soon as their events are in the channel's line.
         for (var i = 1; i <= Waiting; i++)
         {
-            // Events 11-15 leave out the second subscriber (toOthers); the line keeps them in a batch of their own.
+            // Events 11-15 leave out the second subscriber (toOthers): a run, and so a batch, of their own.
             var toOthers = i is >= 11 and <= 15 ? excluded.ConnectionId : null;
-            publishes.Add(server.Broadcaster.PublishAsync(channel, $"e{i}", new { n = i }, toOthers));
+            await server.Broadcaster.PublishAsync(channel, $"e{i}", new { n = i }, toOthers).DefaultTimeout();
         }
 
-        Assert.All(publishes, p => Assert.False(p.IsCompleted));
         gate.Release.Set();
-        await first.DefaultTimeout();
-        await Task.WhenAll(publishes).DefaultTimeout();
-
-        // Only the first event was serialized on its own; the twenty waiting ones were written by batches, in three
-        // runs (1-10, 11-15 without the second subscriber, 16-20), each serialized once per protocol.
-        Assert.Equal(1, gate.SerializedAlone);
-        Assert.Equal(Waiting, gate.SerializedInBatch);
-
         await server.Broadcaster.PublishAsync(channel, Subscriber.Marker, null).DefaultTimeout();
         var all = new[] { "first" }.Concat(Enumerable.Range(1, Waiting).Select(i => $"e{i}")).ToArray();
         Assert.Equal(all, await everyone.UntilMarkerAsync());
         Assert.Equal(all.Where(e => e is not ("e11" or "e12" or "e13" or "e14" or "e15")), await excluded.UntilMarkerAsync());
+
+        // The first event was serialized on its own; the twenty that waited were written by three batches (1-10, 11-15
+        // without the second subscriber, 16-20), and the marker alone or with the last of them.
+        Assert.Equal(Waiting + 2, gate.SerializedAlone + gate.SerializedInBatch);
+        Assert.InRange(gate.SerializedInBatch, Waiting, Waiting + 1);
+
+        // Each event of a batch counts as a message sent (statistics, the dashboard's delivery rate), not each write.
+        Assert.True(traffic.Sum().MessagesSent - sentBefore >= (Waiting + 2) + (Waiting + 2 - 5));
+    }
+
+    [Fact]
+    public async Task WhileAConnectionUsesStatefulReconnect_EventsGoOneByOne_InOrder()
+    {
+        // SignalR's stateful reconnect numbers each write as one message; a batch would put the client's acks out of step.
+        const string statefulPath = "/hubs/stateful";
+        var gate = new GatedProtocol();
+        await using var server = await ChannelsTestServer.StartAsync(new ChannelsTestServerOptions
+        {
+            ConfigureBuilder = builder => RunAheadOnEveryChannel(builder.Services.AddSingleton<IHubProtocol>(gate)),
+            ConfigureApp = app => app.MapChannelHub<TestHub>(statefulPath, o => o.AllowStatefulReconnects = true),
+        });
+        var channel = TestChannels.Unique("room");
+        await using var stateful = await Subscriber.StartAsync(server, channel, new Uri(server.BaseAddress, statefulPath), statefulReconnect: true);
+        await server.Broadcaster.PublishAsync(channel, "first", null).DefaultTimeout();
+        await gate.Entered.Task.DefaultTimeout();
+        for (var i = 1; i <= Waiting; i++)
+        {
+            await server.Broadcaster.PublishAsync(channel, $"e{i}", null).DefaultTimeout();
+        }
+
+        gate.Release.Set();
+        await server.Broadcaster.PublishAsync(channel, Subscriber.Marker, null).DefaultTimeout();
+
+        Assert.Equal(new[] { "first" }.Concat(Enumerable.Range(1, Waiting).Select(i => $"e{i}")), await stateful.UntilMarkerAsync());
+        Assert.Equal(0, gate.SerializedInBatch);
+    }
+
+    [Fact]
+    public async Task APublisher_RunsAheadOfAHeldSend_ByTheLinesBound_ThenWaitsForItsOwnEvent()
+    {
+        var gate = new GatedProtocol();
+        await using var server = await ChannelsTestServer.StartAsync(new ChannelsTestServerOptions
+        {
+            ConfigureBuilder = builder => RunAheadOnEveryChannel(builder.Services.AddSingleton<IHubProtocol>(gate)),
+        });
+        var channel = TestChannels.Unique("room");
+        await using var subscriber = await Subscriber.StartAsync(server, channel);
+        await server.Broadcaster.PublishAsync(channel, "first", null).DefaultTimeout();
+        await gate.Entered.Task.DefaultTimeout();
+
+        // "first" is in flight; the line takes MaxInFlight - 1 more without making anyone wait.
+        for (var i = 1; i < ChannelSendLines.MaxInFlight; i++)
+        {
+            await server.Broadcaster.PublishAsync(channel, $"e{i}", null).DefaultTimeout();
+        }
+
+        var beyond = server.Broadcaster.PublishAsync(channel, "beyond", null);
+        Assert.False(beyond.IsCompleted);
+
+        gate.Release.Set();
+        await beyond.DefaultTimeout();
+        await server.Broadcaster.PublishAsync(channel, Subscriber.Marker, null).DefaultTimeout();
+        var received = await subscriber.UntilMarkerAsync();
+        Assert.Equal(ChannelSendLines.MaxInFlight + 1, received.Length);
+        Assert.Equal("beyond", received[^1]);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestMatrix.AllProtocols), MemberType = typeof(TestMatrix))]
+    public async Task SmallChannels_APublishersEventsAcrossChannels_ArriveInPublishOrder(WireProtocol protocol)
+    {
+        // Below RunAheadSubscribers a publish completes once SignalR has taken its event, so one publisher's awaited
+        // publishes to different channels reach a connection subscribed to both in publish order.
+        await using var server = await ChannelsTestServer.StartAsync();
+        var channels = new[] { TestChannels.Unique("a"), TestChannels.Unique("b"), TestChannels.Unique("c") };
+        var client = await server.ConnectAsync(protocol: protocol);
+        await client.SubscribeManyAsync(channels);
+
+        for (var i = 0; i < 150; i++)
+        {
+            await server.Broadcaster.PublishAsync(channels[i % 3], "tick", new { i }).DefaultTimeout();
+        }
+
+        for (var i = 0; i < 150; i++)
+        {
+            var received = await client.NextEventAsync();
+            Assert.Equal(channels[i % 3], received.Channel);
+            Assert.Equal(i, JsonDocument.Parse(received.DataJson()).RootElement.GetProperty("i").GetInt32());
+        }
     }
 
     [Theory]
@@ -97,6 +186,13 @@ public sealed class BatchedFanOutTests
         }
     }
 
+    /// <summary>Publishes run ahead on channels of any size (by default from <see cref="ChannelSendLines.RunAheadSubscribers"/>).</summary>
+    private static void RunAheadOnEveryChannel(IServiceCollection services) =>
+        services.AddSingleton(sp => new ChannelSendLines(
+            sp.GetRequiredService<HubClientsAccessor>(),
+            sp.GetRequiredService<SignalRChannels.Query.NodeOccupancy>(),
+            sp.GetRequiredService<ILogger<ChannelSendLines>>()) { RunAheadFrom = 1 });
+
     /// <summary>An official client on the gated protocol, subscribed to one channel, collecting event names.</summary>
     private sealed class Subscriber : IAsyncDisposable
     {
@@ -127,9 +223,14 @@ public sealed class BatchedFanOutTests
 
         public string ConnectionId => _connection.ConnectionId!;
 
-        public static async Task<Subscriber> StartAsync(ChannelsTestServer server, string channel)
+        public static async Task<Subscriber> StartAsync(ChannelsTestServer server, string channel, Uri? hubUrl = null, bool statefulReconnect = false)
         {
-            var builder = new HubConnectionBuilder().WithUrl(server.HubUrl);
+            var builder = new HubConnectionBuilder().WithUrl(hubUrl ?? server.HubUrl);
+            if (statefulReconnect)
+            {
+                builder.WithStatefulReconnect();
+            }
+
             builder.Services.AddSingleton<IHubProtocol>(new GatedProtocol());
             var subscriber = new Subscriber(builder.Build());
             await subscriber._connection.StartAsync().DefaultTimeout();
