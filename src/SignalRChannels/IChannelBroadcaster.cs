@@ -18,9 +18,9 @@ public interface IChannelBroadcaster
     /// <returns>
     /// A task that completes when the event has been handed to the fan-out: on a history channel with a backplane
     /// (Redis), once it is stored and its backplane send has been issued (subscribers then get it live or from
-    /// history); otherwise when SignalR's send has completed, except without a backplane on a channel with 64 or more
-    /// subscribers on this node: there once the event is in the channel's send line (or, when 256 of the channel's events
-    /// are already waiting or being written, once its own send has completed).
+    /// history); otherwise when SignalR's send has completed, except without a backplane on a busy channel with 64 or more
+    /// subscribers on this node (a send running or just ended): there once the event is in the channel's send line (or,
+    /// when 256 of the channel's events are already waiting or being written, once its own send has completed).
     /// </returns>
     /// <exception cref="ChannelException">
     /// The channel or event name is invalid, or the payload is too large; or <c>unavailable</c> when the store or the

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging;
 using SignalRChannels.Internal;
@@ -7,18 +8,20 @@ namespace SignalRChannels.Pipeline;
 
 /// <summary>
 /// Sends a channel's events to its groups when SignalR's in-process lifetime manager does the writing (no backplane).
-/// On a channel with fewer than <see cref="RunAheadSubscribers"/> subscribers on this node whose line is idle, the
-/// publisher sends its event itself, as SignalR's plain group send, and its publish completes with that send. Otherwise
-/// the event waits in the channel's line and the publish returns; a thread-pool work item sends what waits, a run of
+/// When the channel's line is idle, the publisher sends its event itself, as SignalR's plain group send, and its publish
+/// completes with that send. On a channel with <see cref="RunAheadSubscribers"/> or more subscribers on this node whose
+/// sends are busy (one is running, or one ended less than <see cref="HotWindow"/> ago), the event waits in the
+/// channel's line and the publish returns; a thread-pool work item sends what waits, a run of
 /// events with the same target at a time: one event as a plain group send, several as one <see cref="EventBatch"/>,
 /// which SignalR writes to each connection with one write and one flush, each event still its own invocation record.
 /// </summary>
 /// <remarks>
 /// SignalR's cost of a delivery is per connection and per write (its write lock, the copy into the connection's pipe,
 /// the flush that wakes the transport's send loop, a WebSocket frame and a socket send), so under load a batch divides
-/// it by the number of events in the batch; at a low rate each event goes alone. A large channel's publisher runs ahead
-/// of the sends, so a single publisher's events batch too; a small channel's does not, so its publishes keep completing
-/// once SignalR has taken them, in call order across channels. A channel's events are written in the order they reached
+/// it by the number of events in the batch; at a low rate each event goes alone, from the publisher's thread, exactly as
+/// a plain group send. A busy large channel's publisher runs ahead of the sends, so a single publisher's events batch
+/// too; a small channel's does not (a small channel's queued publish completes with its send), so its publishes keep
+/// completing once SignalR has taken them, in call order across channels. A channel's events are written in the order they reached
 /// its line. Back-pressure: a queued publish returns at once while fewer than <see cref="MaxInFlight"/> of the
 /// channel's events are waiting or being written (SignalR's write to a connection completes when the connection's pipe
 /// takes it); beyond that, it returns once its own event's send has completed, so a publisher cannot run further ahead
@@ -28,6 +31,9 @@ internal sealed partial class ChannelSendLines(HubClientsAccessor hubs, Query.No
 {
     /// <summary>Subscribers on this node from which a channel's publishes run ahead of its sends.</summary>
     public const int RunAheadSubscribers = 64;
+
+    /// <summary>How recently a large channel's last send must have ended for the next publish to run ahead.</summary>
+    public static readonly TimeSpan HotWindow = TimeSpan.FromMilliseconds(1);
 
     /// <summary>Events of one channel that may be waiting or being written before a queued publish waits for its own send.</summary>
     public const int MaxInFlight = 256;
@@ -49,7 +55,7 @@ internal sealed partial class ChannelSendLines(HubClientsAccessor hubs, Query.No
     public Task SendAsync(ChannelName channel, SendTarget target, object envelope)
     {
         _ = hubs.Clients; // A publish before MapChannelHub fails here, to its caller.
-        var runAhead = occupancy.SubscriptionsOf(channel) >= RunAheadFrom;
+        var large = occupancy.SubscriptionsOf(channel) >= RunAheadFrom;
         while (true)
         {
             var line = LineOf(channel.Value);
@@ -62,6 +68,7 @@ internal sealed partial class ChannelSendLines(HubClientsAccessor hubs, Query.No
                     continue;
                 }
 
+                var runAhead = large && (line.Sending || Stopwatch.GetElapsedTime(line.LastSendEnded) < HotWindow);
                 if (!runAhead && !line.Sending)
                 {
                     line.Sending = true;
@@ -102,6 +109,7 @@ internal sealed partial class ChannelSendLines(HubClientsAccessor hubs, Query.No
         var send = Send(target, ChannelEvent.ClientMethodName, envelope);
         lock (line)
         {
+            line.LastSendEnded = Stopwatch.GetTimestamp();
             if (line.Waiting.Count == 0)
             {
                 line.Sending = false;
@@ -148,6 +156,7 @@ internal sealed partial class ChannelSendLines(HubClientsAccessor hubs, Query.No
             var batch = new List<WaitingEvent>();
             lock (line)
             {
+                line.LastSendEnded = Stopwatch.GetTimestamp();
                 if (line.Waiting.Count == 0)
                 {
                     line.Sending = false;
@@ -265,6 +274,9 @@ internal sealed partial class ChannelSendLines(HubClientsAccessor hubs, Query.No
 
         /// <summary>Set once the line was let go; callers that still hold it take the channel's new line.</summary>
         public bool Retired;
+
+        /// <summary>When the last hand-off to SignalR ended (<see cref="Stopwatch.GetTimestamp"/>).</summary>
+        public long LastSendEnded;
 
         /// <summary>Queued events waiting, or handed to SignalR and not yet taken by every connection.</summary>
         public int InFlight;

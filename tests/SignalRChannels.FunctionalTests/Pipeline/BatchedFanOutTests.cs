@@ -40,8 +40,9 @@ public sealed class BatchedFanOutTests
         var traffic = server.Services.GetRequiredService<TrafficTotals>();
         var sentBefore = traffic.Sum().MessagesSent;
 
-        // The first event's send holds still inside SignalR's group send (its serialization waits at the gate).
-        await server.Broadcaster.PublishAsync(channel, "first", new { n = 0 }).DefaultTimeout();
+        // The first event's send, from the publisher's thread, holds still inside SignalR's group send (its
+        // serialization waits at the gate).
+        var first = Task.Run(() => server.Broadcaster.PublishAsync(channel, "first", new { n = 0 }));
         await gate.Entered.Task.DefaultTimeout();
 
         // Meanwhile publishes return as soon as their events are in the channel's line.
@@ -53,6 +54,7 @@ public sealed class BatchedFanOutTests
         }
 
         gate.Release.Set();
+        await first.DefaultTimeout();
         await server.Broadcaster.PublishAsync(channel, Subscriber.Marker, null).DefaultTimeout();
         var all = new[] { "first" }.Concat(Enumerable.Range(1, Waiting).Select(i => $"e{i}")).ToArray();
         Assert.Equal(all, await everyone.UntilMarkerAsync());
@@ -80,7 +82,7 @@ public sealed class BatchedFanOutTests
         });
         var channel = TestChannels.Unique("room");
         await using var stateful = await Subscriber.StartAsync(server, channel, new Uri(server.BaseAddress, statefulPath), statefulReconnect: true);
-        await server.Broadcaster.PublishAsync(channel, "first", null).DefaultTimeout();
+        var first = Task.Run(() => server.Broadcaster.PublishAsync(channel, "first", null));
         await gate.Entered.Task.DefaultTimeout();
         for (var i = 1; i <= Waiting; i++)
         {
@@ -88,6 +90,7 @@ public sealed class BatchedFanOutTests
         }
 
         gate.Release.Set();
+        await first.DefaultTimeout();
         await server.Broadcaster.PublishAsync(channel, Subscriber.Marker, null).DefaultTimeout();
 
         Assert.Equal(new[] { "first" }.Concat(Enumerable.Range(1, Waiting).Select(i => $"e{i}")), await stateful.UntilMarkerAsync());
@@ -104,11 +107,11 @@ public sealed class BatchedFanOutTests
         });
         var channel = TestChannels.Unique("room");
         await using var subscriber = await Subscriber.StartAsync(server, channel);
-        await server.Broadcaster.PublishAsync(channel, "first", null).DefaultTimeout();
+        var first = Task.Run(() => server.Broadcaster.PublishAsync(channel, "first", null));
         await gate.Entered.Task.DefaultTimeout();
 
-        // "first" is in flight; the line takes MaxInFlight - 1 more without making anyone wait.
-        for (var i = 1; i < ChannelSendLines.MaxInFlight; i++)
+        // "first" is being sent by its publisher; the line takes MaxInFlight events without making anyone wait.
+        for (var i = 1; i <= ChannelSendLines.MaxInFlight; i++)
         {
             await server.Broadcaster.PublishAsync(channel, $"e{i}", null).DefaultTimeout();
         }
@@ -117,10 +120,11 @@ public sealed class BatchedFanOutTests
         Assert.False(beyond.IsCompleted);
 
         gate.Release.Set();
+        await first.DefaultTimeout();
         await beyond.DefaultTimeout();
         await server.Broadcaster.PublishAsync(channel, Subscriber.Marker, null).DefaultTimeout();
         var received = await subscriber.UntilMarkerAsync();
-        Assert.Equal(ChannelSendLines.MaxInFlight + 1, received.Length);
+        Assert.Equal(ChannelSendLines.MaxInFlight + 2, received.Length);
         Assert.Equal("beyond", received[^1]);
     }
 
