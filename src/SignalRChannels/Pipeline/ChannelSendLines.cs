@@ -55,10 +55,12 @@ internal sealed partial class ChannelSendLines(HubClientsAccessor hubs, Query.No
     public Task SendAsync(ChannelName channel, SendTarget target, object envelope)
     {
         _ = hubs.Clients; // A publish before MapChannelHub fails here, to its caller.
-        var large = occupancy.SubscriptionsOf(channel) >= RunAheadFrom;
         while (true)
         {
             var line = LineOf(channel.Value);
+
+            // The node's subscriber count (a lock shared by every channel) is only asked when the line looks busy.
+            var large = LooksBusy(line) && occupancy.SubscriptionsOf(channel) >= RunAheadFrom;
             WaitingEvent? waiting = null;
             bool startDraining;
             lock (line)
@@ -68,7 +70,7 @@ internal sealed partial class ChannelSendLines(HubClientsAccessor hubs, Query.No
                     continue;
                 }
 
-                var runAhead = large && (line.Sending || Stopwatch.GetElapsedTime(line.LastSendEnded) < HotWindow);
+                var runAhead = large && LooksBusy(line);
                 if (!runAhead && !line.Sending)
                 {
                     line.Sending = true;
@@ -102,6 +104,10 @@ internal sealed partial class ChannelSendLines(HubClientsAccessor hubs, Query.No
             return waiting.Sent?.Task ?? Task.CompletedTask;
         }
     }
+
+    /// <summary>Whether a send of the line is running or ended less than <see cref="HotWindow"/> ago; exact under the line's lock.</summary>
+    private static bool LooksBusy(Line line) =>
+        Volatile.Read(ref line.Sending) || Stopwatch.GetElapsedTime(Volatile.Read(ref line.LastSendEnded)) < HotWindow;
 
     /// <summary>The publisher's own send on an idle line; events queued meanwhile are sent by a work item.</summary>
     private Task SendNow(Line line, SendTarget target, object envelope)
