@@ -11,7 +11,6 @@ public sealed class PresenceRaceTests
     {
         var server = new NullChannelsConnection();
         await using var client = new ChannelsClient(server);
-        await client.StartAsync().DefaultTimeout();
         var left = new Recorder<string>();
         var joined = new Recorder<string>();
         server.Handle("Subscribe", args =>
@@ -24,9 +23,12 @@ public sealed class PresenceRaceTests
             return new { channel, members = new[] { new { id = "ada" }, new { id = "bob" } } };
         });
 
+        // The handlers are attached before the client starts (and so subscribes): the held events are dispatched as
+        // soon as the result is in, which may be before a line after Presence() on a connected client runs.
         var room = client.Presence("chat.1");
         room.MemberLeft += (_, e) => left.Add(e.Member.Id);
         room.MemberJoined += (_, e) => joined.Add(e.Member.Id);
+        await client.StartAsync().DefaultTimeout();
         await room.WhenSubscribedAsync().DefaultTimeout();
         await client.FlushAsync(room.Name).DefaultTimeout();
 
