@@ -48,6 +48,9 @@ internal sealed partial class ChannelSendLines(HubClientsAccessor hubs, Query.No
     private readonly ConcurrentDictionary<string, Line> _lines = new(StringComparer.Ordinal);
     private int _lineCount;
 
+    /// <summary>Lines held now (tests).</summary>
+    internal int LineCount => Volatile.Read(ref _lineCount);
+
     /// <summary>Subscribers from which publishes run ahead; <see cref="RunAheadSubscribers"/> but in tests.</summary>
     internal int RunAheadFrom { get; init; } = RunAheadSubscribers;
 

@@ -128,6 +128,27 @@ public sealed class BatchedFanOutTests
         Assert.Equal("beyond", received[^1]);
     }
 
+    [Fact]
+    public async Task LinesOfIdleChannels_AreLetGo_PastTenThousand_AndTheirChannelsStillDeliver()
+    {
+        await using var server = await ChannelsTestServer.StartAsync();
+        var lines = server.Services.GetRequiredService<ChannelSendLines>();
+        var channel = TestChannels.Unique("kept");
+        var client = await server.ConnectAsync();
+        await client.SubscribeAsync(channel);
+        await server.Broadcaster.PublishAsync(channel, "before", null).DefaultTimeout();
+
+        for (var i = 0; i < 10_050; i++)
+        {
+            await server.Broadcaster.PublishAsync($"many.{i}", "tick", null).DefaultTimeout();
+        }
+
+        Assert.InRange(lines.LineCount, 1, 10_000);
+        await server.Broadcaster.PublishAsync(channel, "after", null).DefaultTimeout();
+        await client.AssertNextEventAsync(channel, "before");
+        await client.AssertNextEventAsync(channel, "after");
+    }
+
     [Theory]
     [MemberData(nameof(TestMatrix.AllProtocols), MemberType = typeof(TestMatrix))]
     public async Task SmallChannels_APublishersEventsAcrossChannels_ArriveInPublishOrder(WireProtocol protocol)
