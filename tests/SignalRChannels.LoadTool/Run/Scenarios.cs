@@ -35,11 +35,13 @@ internal sealed partial class Scenarios(LoadOptions options, Report report, stri
             while (warming.Elapsed < options.Warmup);
         }
 
-        // Systems take turns, so drift in machine load hits them alike; each measure's median over the rounds is reported.
+        // Systems take turns, so drift in machine load hits them alike, and the first turn moves on each round, so no
+        // system always follows the same one (or a phase change); each measure's median over the rounds is reported.
         var trials = contenders.ToDictionary(c => c.Label, _ => new List<TrialResult>());
         for (var round = 0; round < options.Rounds; round++)
         {
-            foreach (var c in contenders)
+            var first = round % contenders.Count;
+            foreach (var c in contenders.Skip(first).Concat(contenders.Take(first)))
             {
                 // Profiled in the last round, when tiered compilation has settled.
                 var perf = round == options.Rounds - 1 && options.PerfDirectory is { } directory
