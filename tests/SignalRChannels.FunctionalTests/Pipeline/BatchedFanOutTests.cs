@@ -1,9 +1,7 @@
 using System.Buffers;
-using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.AspNetCore.SignalR.Protocol;
@@ -281,9 +279,8 @@ public sealed class BatchedFanOutTests
     /// released; and it counts how channel events were serialized: alone (SignalR asks for a message's bytes) or as part
     /// of a batch (the channel hub's protocol writes each event of a batch into one buffer).
     /// </summary>
-    private sealed class GatedProtocol : IHubProtocol
+    private sealed class GatedProtocol() : RenamedJsonHubProtocol("gated-json")
     {
-        private readonly JsonHubProtocol _inner = new();
         private int _alone;
         private int _inBatch;
 
@@ -295,29 +292,20 @@ public sealed class BatchedFanOutTests
 
         public int SerializedInBatch => Volatile.Read(ref _inBatch);
 
-        public string Name => "gated-json";
-
-        public int Version => _inner.Version;
-
-        public TransferFormat TransferFormat => _inner.TransferFormat;
-
-        public bool TryParseMessage(ref ReadOnlySequence<byte> input, IInvocationBinder binder, [NotNullWhen(true)] out HubMessage? message) =>
-            _inner.TryParseMessage(ref input, binder, out message);
-
-        public void WriteMessage(HubMessage message, IBufferWriter<byte> output)
+        public override void WriteMessage(HubMessage message, IBufferWriter<byte> output)
         {
-            if (message is InvocationMessage { Target: "ChannelEvent" })
+            if (IsChannelEvent(message))
             {
                 Interlocked.Increment(ref _inBatch);
             }
 
-            _inner.WriteMessage(message, output);
+            base.WriteMessage(message, output);
         }
 
-        public ReadOnlyMemory<byte> GetMessageBytes(HubMessage message)
+        public override ReadOnlyMemory<byte> GetMessageBytes(HubMessage message)
         {
-            var bytes = _inner.GetMessageBytes(message);
-            if (message is InvocationMessage { Target: "ChannelEvent" })
+            var bytes = base.GetMessageBytes(message);
+            if (IsChannelEvent(message))
             {
                 Interlocked.Increment(ref _alone);
                 if (bytes.Span.IndexOf("\"event\":\"first\""u8) >= 0)
@@ -329,7 +317,5 @@ public sealed class BatchedFanOutTests
 
             return bytes;
         }
-
-        public bool IsVersionSupported(int version) => _inner.IsVersionSupported(version);
     }
 }

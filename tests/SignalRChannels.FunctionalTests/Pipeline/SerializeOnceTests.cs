@@ -1,6 +1,4 @@
 using System.Buffers;
-using System.Diagnostics.CodeAnalysis;
-using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.AspNetCore.SignalR.Protocol;
@@ -19,7 +17,7 @@ public sealed class SerializeOnceTests
     [InlineData(true)]
     public async Task Publish_ToManySubscribers_SerializesTheEnvelopeOnce(bool halfFiltered)
     {
-        var counting = new CountingProtocol(new JsonHubProtocol());
+        var counting = new CountingProtocol();
         await using var server = await ChannelsTestServer.StartAsync(new ChannelsTestServerOptions
         {
             ConfigureBuilder = builder => builder.Services.AddSingleton<IHubProtocol>(counting),
@@ -33,7 +31,7 @@ public sealed class SerializeOnceTests
             for (var i = 0; i < Subscribers; i++)
             {
                 var builder = new HubConnectionBuilder().WithUrl(server.HubUrl);
-                builder.Services.AddSingleton<IHubProtocol>(new CountingProtocol(new JsonHubProtocol()));
+                builder.Services.AddSingleton<IHubProtocol>(new CountingProtocol());
                 var connection = builder.Build();
                 connection.On<object>("ChannelEvent", _ =>
                 {
@@ -66,38 +64,27 @@ public sealed class SerializeOnceTests
     }
 
     /// <summary>The JSON protocol under its own name, counting how often a <c>ChannelEvent</c> is serialized.</summary>
-    private sealed class CountingProtocol(IHubProtocol inner) : IHubProtocol
+    private sealed class CountingProtocol() : RenamedJsonHubProtocol("counting-json")
     {
         private int _serialized;
 
         public int ChannelEventsSerialized => Volatile.Read(ref _serialized);
 
-        public string Name => "counting-json";
-
-        public int Version => inner.Version;
-
-        public TransferFormat TransferFormat => inner.TransferFormat;
-
-        public bool TryParseMessage(ref ReadOnlySequence<byte> input, IInvocationBinder binder, [NotNullWhen(true)] out HubMessage? message) =>
-            inner.TryParseMessage(ref input, binder, out message);
-
-        public void WriteMessage(HubMessage message, IBufferWriter<byte> output)
+        public override void WriteMessage(HubMessage message, IBufferWriter<byte> output)
         {
             Count(message);
-            inner.WriteMessage(message, output);
+            base.WriteMessage(message, output);
         }
 
-        public ReadOnlyMemory<byte> GetMessageBytes(HubMessage message)
+        public override ReadOnlyMemory<byte> GetMessageBytes(HubMessage message)
         {
             Count(message);
-            return inner.GetMessageBytes(message);
+            return base.GetMessageBytes(message);
         }
-
-        public bool IsVersionSupported(int version) => inner.IsVersionSupported(version);
 
         private void Count(HubMessage message)
         {
-            if (message is InvocationMessage { Target: "ChannelEvent" })
+            if (IsChannelEvent(message))
             {
                 Interlocked.Increment(ref _serialized);
             }
