@@ -17,12 +17,14 @@ internal sealed class EventBatch(IReadOnlyList<object> events)
     /// <summary>The invocation target that marks a batch; never written to the wire.</summary>
     public const string Target = "channels:batch";
 
+    // The buffers batches were serialized into, with their record counts, so a connection's traffic counts a batch's
+    // write as the messages it holds (Diagnostics.CountingTransport). Entries go with their buffers. Until a first batch
+    // is written (never, with a backplane) a connection's write skips the lookup.
+    private static readonly ConditionalWeakTable<byte[], StrongBox<int>> s_written = new();
+    private static volatile bool s_anyWritten;
+
     /// <summary>The envelopes (<c>ChannelEvent</c> or <c>RawChannelEvent</c>), in the order clients receive them.</summary>
     public IReadOnlyList<object> Events { get; } = events;
-
-    // The buffers batches were serialized into, with their record counts, so a connection's traffic counts a batch's
-    // write as the messages it holds (Diagnostics.CountingTransport). Entries go with their buffers.
-    private static readonly ConditionalWeakTable<byte[], StrongBox<int>> s_written = new();
 
     /// <summary>The batch <paramref name="message"/> carries, or null for any other message.</summary>
     public static EventBatch? Of(HubMessage message) =>
@@ -35,6 +37,7 @@ internal sealed class EventBatch(IReadOnlyList<object> events)
         if (MemoryMarshal.TryGetArray(written, out var segment) && segment.Array is { } array)
         {
             s_written.AddOrUpdate(array, new StrongBox<int>(Events.Count));
+            s_anyWritten = true;
         }
 
         return written;
@@ -42,7 +45,7 @@ internal sealed class EventBatch(IReadOnlyList<object> events)
 
     /// <summary>How many hub messages a write of <paramref name="bytes"/> carries: a batch's events, or one.</summary>
     public static int MessagesIn(ReadOnlyMemory<byte> bytes) =>
-        MemoryMarshal.TryGetArray(bytes, out var segment) && segment.Array is { } array && s_written.TryGetValue(array, out var records)
+        s_anyWritten && MemoryMarshal.TryGetArray(bytes, out var segment) && segment.Array is { } array && s_written.TryGetValue(array, out var records)
             ? records.Value
             : 1;
 }

@@ -27,10 +27,7 @@ public sealed class BatchedFanOutTests
     public async Task EventsArrivingDuringASend_GoOutAfterIt_InOrder_AsBatches_HonouringToOthers()
     {
         var gate = new GatedProtocol();
-        await using var server = await ChannelsTestServer.StartAsync(new ChannelsTestServerOptions
-        {
-            ConfigureBuilder = builder => RunAheadOnEveryChannel(builder.Services.AddSingleton<IHubProtocol>(gate)),
-        });
+        await using var server = await StartGatedAsync(gate);
         var channel = TestChannels.Unique("room");
         await using var everyone = await Subscriber.StartAsync(server, channel);
         await using var excluded = await Subscriber.StartAsync(server, channel);
@@ -73,11 +70,7 @@ public sealed class BatchedFanOutTests
         // SignalR's stateful reconnect numbers each write as one message; a batch would put the client's acks out of step.
         const string statefulPath = "/hubs/stateful";
         var gate = new GatedProtocol();
-        await using var server = await ChannelsTestServer.StartAsync(new ChannelsTestServerOptions
-        {
-            ConfigureBuilder = builder => RunAheadOnEveryChannel(builder.Services.AddSingleton<IHubProtocol>(gate)),
-            ConfigureApp = app => app.MapChannelHub<TestHub>(statefulPath, o => o.AllowStatefulReconnects = true),
-        });
+        await using var server = await StartGatedAsync(gate, app => app.MapChannelHub<TestHub>(statefulPath, o => o.AllowStatefulReconnects = true));
         var channel = TestChannels.Unique("room");
         await using var stateful = await Subscriber.StartAsync(server, channel, new Uri(server.BaseAddress, statefulPath), statefulReconnect: true);
         var first = Task.Run(() => server.Broadcaster.PublishAsync(channel, "first", null));
@@ -99,10 +92,7 @@ public sealed class BatchedFanOutTests
     public async Task APublisher_RunsAheadOfAHeldSend_ByTheLinesBound_ThenWaitsForItsOwnEvent()
     {
         var gate = new GatedProtocol();
-        await using var server = await ChannelsTestServer.StartAsync(new ChannelsTestServerOptions
-        {
-            ConfigureBuilder = builder => RunAheadOnEveryChannel(builder.Services.AddSingleton<IHubProtocol>(gate)),
-        });
+        await using var server = await StartGatedAsync(gate);
         var channel = TestChannels.Unique("room");
         await using var subscriber = await Subscriber.StartAsync(server, channel);
         var first = Task.Run(() => server.Broadcaster.PublishAsync(channel, "first", null));
@@ -208,6 +198,14 @@ public sealed class BatchedFanOutTests
             Assert.All(next, count => Assert.Equal(perPublisher, count));
         }
     }
+
+    /// <summary>A server whose hub offers <paramref name="gate"/> and whose publishes run ahead on channels of any size.</summary>
+    private static Task<ChannelsTestServer> StartGatedAsync(GatedProtocol gate, Action<WebApplication>? configureApp = null) =>
+        ChannelsTestServer.StartAsync(new ChannelsTestServerOptions
+        {
+            ConfigureBuilder = builder => RunAheadOnEveryChannel(builder.Services.AddSingleton<IHubProtocol>(gate)),
+            ConfigureApp = configureApp,
+        });
 
     /// <summary>Publishes run ahead on channels of any size (by default from <see cref="ChannelSendLines.RunAheadSubscribers"/>).</summary>
     private static void RunAheadOnEveryChannel(IServiceCollection services) =>
