@@ -42,7 +42,7 @@ internal sealed class WhisperRelay(
             throw new ChannelException(ChannelErrorCodes.WhisperDisabled, $"client events are disabled on '{name.Value}'");
         }
 
-        using (var lease = connection.WhisperLimiter.AttemptAcquire())
+        using (var lease = connection.AcquireWhisperPermit())
         {
             if (!lease.IsAcquired)
             {

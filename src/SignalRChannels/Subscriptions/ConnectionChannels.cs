@@ -8,7 +8,7 @@ namespace SignalRChannels.Subscriptions;
 /// subscriptions (subscribe, unsubscribe, revocation, disconnect), so none of them interleaves with another's
 /// awaits — a client may run several invocations at once (<c>MaximumParallelInvocationsPerClient</c>).
 /// </summary>
-internal sealed class ConnectionChannels(string connectionId, string? userId, string alias, RateLimiter whisperLimiter) : IDisposable
+internal sealed class ConnectionChannels(string connectionId, string? userId, string alias, ReplenishingRateLimiter whisperLimiter) : IDisposable
 {
     private readonly Dictionary<ChannelName, PresenceMember?> _channels = [];
     private readonly Dictionary<ChannelName, EventFilter> _filters = [];
@@ -21,7 +21,8 @@ internal sealed class ConnectionChannels(string connectionId, string? userId, st
     /// <summary>What others see of an anonymous connection (whisper <c>from</c>): stable, opaque, not its connection id.</summary>
     public string Alias { get; } = alias;
 
-    public RateLimiter WhisperLimiter { get; } = whisperLimiter;
+    /// <summary>The connection's whisper limiter; it renews its window only when asked (<see cref="AcquireWhisperPermit"/>).</summary>
+    public ReplenishingRateLimiter WhisperLimiter { get; } = whisperLimiter;
 
     /// <summary>What the query API lists of the connection; set when it is registered.</summary>
     public ChannelsConnectionInfo? Info { get; set; }
@@ -151,6 +152,16 @@ internal sealed class ConnectionChannels(string connectionId, string? userId, st
     }
 
     // The semaphore is left to the GC: an operation still queued on it when the connection closes must not fault.
+    /// <summary>
+    /// Takes one whisper permit: renews the limiter's window first if a whole window has passed since the last
+    /// renewal, then asks for the permit (never waits).
+    /// </summary>
+    public RateLimitLease AcquireWhisperPermit()
+    {
+        WhisperLimiter.TryReplenish();
+        return WhisperLimiter.AttemptAcquire();
+    }
+
     public void Dispose() => WhisperLimiter.Dispose();
 
     public readonly struct Releaser(SemaphoreSlim semaphore) : IDisposable

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Security.Claims;
+using System.Threading.RateLimiting;
+using SignalRChannels.Subscriptions;
 
 namespace SignalRChannels.Tests.Subscriptions;
 
@@ -44,6 +46,36 @@ public sealed class WhisperLimitTests
         }
 
         await host.Whispers.WhisperAsync(tab2, "private-chat.1", "typing", null);
+    }
+
+    [Fact]
+    public async Task Whisper_LimiterHasNoTimer()
+    {
+        // A timer per connection woke the thread pool every window for every connection, idle or not.
+        await using var host = new EngineHost(Routes);
+        host.Connect("c-1", "alice");
+
+        Assert.False(host.Connections.Get("c-1").WhisperLimiter.IsAutoReplenishing);
+    }
+
+    [Fact]
+    public void WhisperPermit_RenewsTheWindow_WhenAWholeWindowHasPassed()
+    {
+        // A window of one tick (100 ns): each call comes at least a window after the one before, so each renews the
+        // permits. Without a timer, the renewal can only come from the call that asks for a permit.
+        using var connection = new ConnectionChannels("c-1", "alice", "a-1", new FixedWindowRateLimiter(new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = 2,
+            Window = TimeSpan.FromTicks(1),
+            QueueLimit = 0,
+            AutoReplenishment = false,
+        }));
+
+        for (var i = 0; i < 30; i++)
+        {
+            using var lease = connection.AcquireWhisperPermit();
+            Assert.True(lease.IsAcquired, $"permit {i}");
+        }
     }
 
     [Theory]
