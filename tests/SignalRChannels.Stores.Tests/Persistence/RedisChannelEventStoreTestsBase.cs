@@ -98,6 +98,28 @@ public abstract class RedisChannelEventStoreTestsBase : ChannelEventStoreSpecifi
         Assert.Equal(recovery.Position.Epoch, after[0].Epoch);
     }
 
+    // The store calls its scripts by SHA1 (EVALSHA); a Redis that restarted or flushed its script cache answers NOSCRIPT.
+    [Fact]
+    public async Task Append_AfterRedisForgotTheScripts_SendsThemAgain()
+    {
+        var before = await AppendAsync(Chat, 1);
+
+        foreach (var endpoint in _redis.Connection.GetEndPoints())
+        {
+            var server = _redis.Connection.GetServer(endpoint);
+            if (!server.IsReplica)
+            {
+                await server.ExecuteAsync("SCRIPT", "FLUSH").DefaultTimeout();
+            }
+        }
+
+        var after = await AppendAsync(Chat, 1);
+        var page = await ReadAsync(Chat, new HistoryQuery { Limit = 10 });
+
+        Assert.Equal((2L, before[0].Epoch), (after[0].Offset!.Value, after[0].Epoch));
+        Assert.Equal([1L, 2], Offsets(page.Events));
+    }
+
     [Theory]
     [InlineData(2, "the epoch key")]
     [InlineData(1, "the offset key")]
