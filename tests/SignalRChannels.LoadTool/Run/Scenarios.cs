@@ -55,7 +55,42 @@ internal sealed partial class Scenarios(LoadOptions options, Report report, stri
             }
         }
 
+        WritePairedRatios(scenario, contenders, trials);
         return trials.ToDictionary(t => t.Key, t => TrialSummary.Of(t.Value));
+    }
+
+    /// <summary>
+    /// Each system against the baseline measured in the same round (the first system whose label starts with "plain",
+    /// or "history off"), as the median of the per-round ratios: when the machine drifts between rounds, as a shared
+    /// 2-core machine does, a ratio per round compares like with like, where a ratio of two medians may pair a quiet
+    /// round of one system with a disturbed round of the other.
+    /// </summary>
+    private void WritePairedRatios(string scenario, IReadOnlyList<Contender> contenders, Dictionary<string, List<TrialResult>> trials)
+    {
+        var baseline = contenders.FirstOrDefault(c => c.Label.StartsWith("plain", StringComparison.Ordinal) || c.Label == "history off");
+        if (options.Rounds < 2 || baseline is null)
+        {
+            return;
+        }
+
+        var against = trials[baseline.Label];
+        foreach (var contender in contenders.Where(c => c != baseline))
+        {
+            var rounds = trials[contender.Label];
+            string Paired(Func<TrialResult, double> measure)
+            {
+                var ratios = rounds.Zip(against, (mine, theirs) => measure(mine) / measure(theirs)).ToArray();
+                var each = ratios.Select(r => double.IsFinite(r) ? r.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) : "–");
+                return $"{Ratio(TrialSummary.Median(ratios.Where(double.IsFinite)))} ({string.Join(", ", each)})";
+            }
+
+            report.Line(
+                $"_{scenario}: {contender.Label} ÷ {baseline.Label}, median of the per-round ratios (each round's in brackets): " +
+                $"deliveries/s {Paired(t => t.DeliveriesPerSecond)}; server CPU per delivery {Paired(t => t.ServerCpuMicrosecondsPerDelivery)}; " +
+                $"p99 {Paired(t => t.Latency.P99)}._");
+        }
+
+        report.Line();
     }
 
     /// <summary>

@@ -281,16 +281,17 @@ internal sealed record TrialSummary(
     LatencySummary Latency,
     long Lost)
 {
+    /// <summary>The median of the values that are numbers; NaN when none is.</summary>
+    public static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Where(v => !double.IsNaN(v)).Order().ToArray();
+        return sorted.Length == 0 ? double.NaN
+            : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2]
+            : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
     public static TrialSummary Of(IReadOnlyList<TrialResult> trials)
     {
-        static double Median(IEnumerable<double> values)
-        {
-            var sorted = values.Where(v => !double.IsNaN(v)).Order().ToArray();
-            return sorted.Length == 0 ? double.NaN
-                : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2]
-                : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-        }
-
         return new TrialSummary(
             trials[0].Label,
             Median(trials.Select(t => t.DeliveriesPerSecond)),
