@@ -88,7 +88,7 @@ internal sealed class LoadOptions
     /// <summary>Publishes in flight in the small-channels scenario.</summary>
     public int SmallPublishers { get; private set; } = 100;
 
-    public int SmallEvents { get; private set; } = 30_000;
+    public int SmallEvents { get; private set; } = 200_000;
 
     /// <summary>Publishes per second of the small-channels scenario's paced phase; 0 skips it.</summary>
     public int SmallPacedRate { get; private set; } = 5000;
