@@ -1,3 +1,5 @@
+using SignalRChannels.Redis.Internal;
+
 namespace SignalRChannels.Redis.Presence;
 
 /// <summary>
@@ -11,7 +13,7 @@ internal static class PresenceRedisScripts
     /// KEYS: conns, counts, info (<see cref="PresenceRedisKeys.Channel"/>). ARGV: connection id, member id, info.
     /// Returns {memberJoined, channelOccupied} as 0/1.
     /// </summary>
-    public const string Join = """
+    public static readonly RedisScript Join = new("""
         if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then
           return {0, 0}
         end
@@ -21,27 +23,27 @@ internal static class PresenceRedisScripts
         end
         redis.call('HSET', KEYS[3], ARGV[2], ARGV[3])
         return {1, occupied and 1 or 0}
-        """;
+        """);
 
     /// <summary>
     /// KEYS: leases. ARGV: node id, score, stale-claim cutoff (ms). Renews the node's lease and returns its previous score
     /// (nil if none), except while a sweeper's claim on the node (a negative score, see <see cref="Claim"/>) is younger
     /// than the cutoff: then the claim stays, so the sweep ends before the node can join its connections again.
     /// </summary>
-    public const string Heartbeat = """
+    public static readonly RedisScript Heartbeat = new("""
         local previous = redis.call('ZSCORE', KEYS[1], ARGV[1])
         if previous and tonumber(previous) < 0 and -tonumber(previous) >= tonumber(ARGV[3]) then
           return previous
         end
         redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
         return previous
-        """;
+        """);
 
     /// <summary>
     /// KEYS: conns, counts, info. ARGV: connection id. Returns {} when the connection is unknown, {0} when it was
     /// removed and its member keeps other connections, else {member id, info, channelVacated}.
     /// </summary>
-    public const string Leave = """
+    public static readonly RedisScript Leave = new("""
         local member = redis.call('HGET', KEYS[1], ARGV[1])
         if not member then
           return {}
@@ -54,7 +56,7 @@ internal static class PresenceRedisScripts
         local info = redis.call('HGET', KEYS[3], member) or 'null'
         redis.call('HDEL', KEYS[3], member)
         return {member, info, redis.call('EXISTS', KEYS[2]) == 0 and 1 or 0}
-        """;
+        """);
 
     /// <summary>
     /// KEYS: conns, counts, info of one channel. ARGV: connection ids of a dead node in that channel. Removes each
@@ -62,7 +64,7 @@ internal static class PresenceRedisScripts
     /// for each member that lost its last connection. A connection already gone is skipped, so sweepers that run this
     /// for the same connections at once report each member once between them.
     /// </summary>
-    public const string SweepChannel = """
+    public static readonly RedisScript SweepChannel = new("""
         local left = {}
         for _, connection in ipairs(ARGV) do
           local member = redis.call('HGET', KEYS[1], connection)
@@ -79,7 +81,7 @@ internal static class PresenceRedisScripts
           end
         end
         return left
-        """;
+        """);
 
     /// <summary>
     /// KEYS: leases. ARGV: node id, cutoff (ms), this claim's score (minus now, in ms), stale-claim cutoff (ms). Claims a
@@ -87,7 +89,7 @@ internal static class PresenceRedisScripts
     /// so a node that heartbeated in the meantime is spared, or if another sweeper's claim is older than the stale-claim
     /// cutoff (that sweeper stopped half-way). Returns 1 when claimed, else 0.
     /// </summary>
-    public const string Claim = """
+    public static readonly RedisScript Claim = new("""
         local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
         if not score then
           return 0
@@ -102,18 +104,18 @@ internal static class PresenceRedisScripts
         end
         redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
         return 1
-        """;
+        """);
 
     /// <summary>
     /// KEYS: leases. ARGV: node id, the claim's score. Removes the swept node's lease if it still holds this claim (a
     /// node that came back and heartbeated keeps its renewed lease). Returns 1 when removed, else 0.
     /// </summary>
-    public const string Release = """
+    public static readonly RedisScript Release = new("""
         local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
         if score and tonumber(score) == tonumber(ARGV[2]) then
           redis.call('ZREM', KEYS[1], ARGV[1])
           return 1
         end
         return 0
-        """;
+        """);
 }

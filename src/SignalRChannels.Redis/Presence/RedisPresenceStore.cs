@@ -85,8 +85,8 @@ internal sealed class RedisPresenceStore : IPresenceStore
         await Task.WhenAll(
             database.SetAddAsync(_node, PresenceRedisKeys.NodeEntry(channel, connectionId)),
             database.SortedSetAddAsync(_leases, NodeId, NowMilliseconds(), SortedSetWhen.NotExists)).ConfigureAwait(false);
-        var result = (RedisResult[])(await database.ScriptEvaluateAsync(
-            PresenceRedisScripts.Join,
+        var result = (RedisResult[])(await PresenceRedisScripts.Join.EvaluateAsync(
+            database,
             PresenceRedisKeys.Channel(_prefix, channel),
             [connectionId, member.Id, info])
             .ConfigureAwait(false))!;
@@ -99,8 +99,8 @@ internal sealed class RedisPresenceStore : IPresenceStore
         ArgumentException.ThrowIfNullOrEmpty(connectionId);
         cancellationToken.ThrowIfCancellationRequested();
         var database = await _redis.GetDatabaseAsync().ConfigureAwait(false);
-        var result = (RedisResult[])(await database.ScriptEvaluateAsync(
-            PresenceRedisScripts.Leave,
+        var result = (RedisResult[])(await PresenceRedisScripts.Leave.EvaluateAsync(
+            database,
             PresenceRedisKeys.Channel(_prefix, channel),
             [connectionId])
             .ConfigureAwait(false))!;
@@ -145,7 +145,7 @@ internal sealed class RedisPresenceStore : IPresenceStore
         var renewal = now + 0.25;
         var staleClaims = now - (long)_options.MemberTimeout.TotalMilliseconds;
         var database = await _redis.GetDatabaseAsync().ConfigureAwait(false);
-        var previous = await database.ScriptEvaluateAsync(PresenceRedisScripts.Heartbeat, [_leases], [NodeId, renewal, staleClaims]).ConfigureAwait(false);
+        var previous = await PresenceRedisScripts.Heartbeat.EvaluateAsync(database, [_leases], [NodeId, renewal, staleClaims]).ConfigureAwait(false);
         if (!previous.IsNull && (double)previous < 0 && -(double)previous >= staleClaims)
         {
             // Another node is sweeping this one (it missed renewals for a whole timeout) and the claim stays until the sweep
@@ -179,7 +179,7 @@ internal sealed class RedisPresenceStore : IPresenceStore
 
             cancellationToken.ThrowIfCancellationRequested();
             var claim = -now;
-            var claimed = (long)await database.ScriptEvaluateAsync(PresenceRedisScripts.Claim, [_leases], [nodeId, cutoff, claim, cutoff]).ConfigureAwait(false);
+            var claimed = (long)await PresenceRedisScripts.Claim.EvaluateAsync(database, [_leases], [nodeId, cutoff, claim, cutoff]).ConfigureAwait(false);
             if (claimed == 1)
             {
                 await SweepNodeAsync(database, nodeId, claim, expiries ??= [], cancellationToken).ConfigureAwait(false);
@@ -235,7 +235,7 @@ internal sealed class RedisPresenceStore : IPresenceStore
             await TakeOverOutboxAsync(database, nodeId, inherit).ConfigureAwait(false);
         }
 
-        await database.ScriptEvaluateAsync(PresenceRedisScripts.Release, [_leases], [nodeId, claim]).ConfigureAwait(false);
+        await PresenceRedisScripts.Release.EvaluateAsync(database, [_leases], [nodeId, claim]).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -248,8 +248,8 @@ internal sealed class RedisPresenceStore : IPresenceStore
         var held = await database.SetMembersAsync(marked).ConfigureAwait(false);
         var marks = held
             .Where(h => ChannelName.TryParse((string?)h, int.MaxValue, out _, out _))
-            .Select(h => (Channel: ChannelName.Parse((string)h!, int.MaxValue), Decided: database.ScriptEvaluateAsync(
-                Query.OccupancyRedisScripts.Mark, [Query.OccupancyRedisKeys.ChannelNodes(_prefix, (string)h!)], [nodeId, "-"])))
+            .Select(h => (Channel: ChannelName.Parse((string)h!, int.MaxValue), Decided: Query.OccupancyRedisScripts.Mark.EvaluateAsync(
+                database, [Query.OccupancyRedisKeys.ChannelNodes(_prefix, (string)h!)], [nodeId, "-"])))
             .ToArray();
         foreach (var (channel, decided) in marks)
         {
@@ -291,8 +291,7 @@ internal sealed class RedisPresenceStore : IPresenceStore
             return [];
         }
 
-        var left = (RedisResult[])(await database.ScriptEvaluateAsync(
-            PresenceRedisScripts.SweepChannel, PresenceRedisKeys.Channel(_prefix, channel), connections).ConfigureAwait(false))!;
+        var left = (RedisResult[])(await PresenceRedisScripts.SweepChannel.EvaluateAsync(database, PresenceRedisKeys.Channel(_prefix, channel), connections).ConfigureAwait(false))!;
         var expiries = new PresenceExpiry[left.Length / 3];
         for (var i = 0; i < expiries.Length; i++)
         {

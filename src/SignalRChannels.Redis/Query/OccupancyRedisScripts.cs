@@ -1,3 +1,5 @@
+using SignalRChannels.Redis.Internal;
+
 namespace SignalRChannels.Redis.Query;
 
 /// <summary>
@@ -12,7 +14,7 @@ internal static class OccupancyRedisScripts
     /// started or stopped holding (for <see cref="Mark"/>); with a fourth key (the node's marked set, webhooks only),
     /// adds the channels it started holding to it.
     /// </summary>
-    public const string Apply = """
+    public static readonly RedisScript Apply = new("""
         local delta = tonumber(ARGV[1])
         if delta ~= 0 and redis.call('INCRBY', KEYS[1], delta) == 0 then
           redis.call('DEL', KEYS[1])
@@ -50,14 +52,14 @@ internal static class OccupancyRedisScripts
           i = i + 4
         end
         return crossed
-        """;
+        """);
 
     /// <summary>
     /// KEYS: the node's connections, channels, users. ARGV: connections, n, then n pairs {channel, count}, then pairs
     /// {user id, connections JSON}. Replaces everything stored for the node. Returns the channels it started or stopped
     /// holding thereby, as <see cref="Apply"/> (adding to the optional marked set alike).
     /// </summary>
-    public const string Replace = """
+    public static readonly RedisScript Replace = new("""
         local held = {}
         local old = redis.call('HGETALL', KEYS[2])
         for j = 1, #old, 2 do
@@ -93,7 +95,7 @@ internal static class OccupancyRedisScripts
           i = i + 2
         end
         return crossed
-        """;
+        """);
 
     /// <summary>
     /// KEYS: the channel's nodes (<see cref="OccupancyRedisKeys.ChannelNodes"/>, the channel's slot). ARGV: node id,
@@ -101,7 +103,7 @@ internal static class OccupancyRedisScripts
     /// ('+' on an empty hash) or vacated ('-' removing its last node), else 0: each transition is decided once,
     /// whatever nodes mark the channel at once.
     /// </summary>
-    public const string Mark = """
+    public static readonly RedisScript Mark = new("""
         if ARGV[2] == '+' then
           local empty = redis.call('EXISTS', KEYS[1]) == 0
           if redis.call('HSET', KEYS[1], ARGV[1], 1) == 1 and empty then
@@ -113,5 +115,5 @@ internal static class OccupancyRedisScripts
           return 1
         end
         return 0
-        """;
+        """);
 }

@@ -131,7 +131,7 @@ internal sealed partial class RedisOccupancyWriter(
 
             if (i > start)
             {
-                var applied = database.ScriptEvaluateAsync(OccupancyRedisScripts.Apply, ScriptKeys, ApplyArguments(batch, start, i));
+                var applied = OccupancyRedisScripts.Apply.EvaluateAsync(database, ScriptKeys, ApplyArguments(batch, start, i));
                 await Task.WhenAll(StartLeaseAsync(database), applied).ConfigureAwait(false);
                 await MarkAsync(database, await applied.ConfigureAwait(false)).ConfigureAwait(false);
             }
@@ -211,7 +211,7 @@ internal sealed partial class RedisOccupancyWriter(
             }
 
             var database = await ConnectedDatabaseAsync().ConfigureAwait(false);
-            var replaced = database.ScriptEvaluateAsync(OccupancyRedisScripts.Replace, ScriptKeys, [.. arguments]);
+            var replaced = OccupancyRedisScripts.Replace.EvaluateAsync(database, ScriptKeys, [.. arguments]);
             await Task.WhenAll(StartLeaseAsync(database), replaced).ConfigureAwait(false);
             _resync = false;
             await MarkAsync(database, await replaced.ConfigureAwait(false)).ConfigureAwait(false);
@@ -260,8 +260,7 @@ internal sealed partial class RedisOccupancyWriter(
             if (ChannelName.TryParse((string?)crossed[i + 1], int.MaxValue, out var channel, out _))
             {
                 var direction = (string)crossed[i]!;
-                marks.Add((channel, direction == "+", database.ScriptEvaluateAsync(
-                    OccupancyRedisScripts.Mark, [OccupancyRedisKeys.ChannelNodes(_prefix, channel.Value)], [_nodeId, direction])));
+                marks.Add((channel, direction == "+", OccupancyRedisScripts.Mark.EvaluateAsync(database, [OccupancyRedisKeys.ChannelNodes(_prefix, channel.Value)], [_nodeId, direction])));
             }
         }
 

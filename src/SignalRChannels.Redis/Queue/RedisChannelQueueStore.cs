@@ -56,8 +56,8 @@ internal sealed partial class RedisChannelQueueStore : IChannelQueueStore, IAsyn
         cancellationToken.ThrowIfCancellationRequested();
         var partition = PartitionOf(queuedEvent.Channel, _options.Partitions);
         var database = await _redis.GetDatabaseAsync().ConfigureAwait(false);
-        var added = await database.ScriptEvaluateAsync(
-            RedisQueueScripts.Enqueue,
+        var added = await RedisQueueScripts.Enqueue.EvaluateAsync(
+            database,
             [RedisKeys.QueuePartition(_prefix, partition)],
             [_partitionCapacity, JsonSerializer.SerializeToUtf8Bytes(queuedEvent)]).ConfigureAwait(false);
         if (added.IsNull)
@@ -257,7 +257,7 @@ internal sealed partial class RedisChannelQueueStore : IChannelQueueStore, IAsyn
             if (queued is null)
             {
                 Log.MalformedEntry(_logger, receipt);
-                await database.ScriptEvaluateAsync(RedisQueueScripts.Acknowledge, [RedisKeys.QueuePartition(_prefix, partition)], [RedisKeys.QueueGroup, entry.Id]).ConfigureAwait(false);
+                await RedisQueueScripts.Acknowledge.EvaluateAsync(database, [RedisKeys.QueuePartition(_prefix, partition)], [RedisKeys.QueueGroup, entry.Id]).ConfigureAwait(false);
                 Release(receipt);
                 continue;
             }

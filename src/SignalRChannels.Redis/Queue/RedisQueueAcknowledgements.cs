@@ -51,8 +51,8 @@ internal sealed class RedisQueueAcknowledgements(RedisConnection redis, string p
             try
             {
                 var database = await redis.GetDatabaseAsync().ConfigureAwait(false);
-                await Task.WhenAll(batch.GroupBy(a => a.Partition).Select(p => database.ScriptEvaluateAsync(
-                    RedisQueueScripts.Acknowledge,
+                await Task.WhenAll(batch.GroupBy(a => a.Partition).Select(p => RedisQueueScripts.Acknowledge.EvaluateAsync(
+                    database,
                     [RedisKeys.QueuePartition(prefix, p.Key)],
                     [RedisKeys.QueueGroup, .. p.Select(a => (RedisValue)a.Id)]))).ConfigureAwait(false);
                 batch.ForEach(a => a.Done.TrySetResult());

@@ -108,8 +108,7 @@ internal sealed partial class RedisQueuePartitions : IAsyncDisposable
         try
         {
             var database = await _redis.GetDatabaseAsync().ConfigureAwait(false);
-            await Task.WhenAll(Owned().Select(o => database.ScriptEvaluateAsync(
-                RedisQueueScripts.Release, [RedisKeys.QueueOwner(_prefix, o.Partition)], [Consumer]))).ConfigureAwait(false);
+            await Task.WhenAll(Owned().Select(o => RedisQueueScripts.Release.EvaluateAsync(database, [RedisKeys.QueueOwner(_prefix, o.Partition)], [Consumer]))).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
@@ -160,7 +159,7 @@ internal sealed partial class RedisQueuePartitions : IAsyncDisposable
         var leases = new Task<RedisResult>[_options.Partitions];
         for (var p = 0; p < leases.Length; p++)
         {
-            leases[p] = database.ScriptEvaluateAsync(RedisQueueScripts.Lease, [RedisKeys.QueueOwner(_prefix, p)], [Consumer, leaseMs]);
+            leases[p] = RedisQueueScripts.Lease.EvaluateAsync(database, [RedisKeys.QueueOwner(_prefix, p)], [Consumer, leaseMs]);
         }
 
         await Task.WhenAll(leases).ConfigureAwait(false);

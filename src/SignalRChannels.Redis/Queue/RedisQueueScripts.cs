@@ -4,25 +4,25 @@ namespace SignalRChannels.Redis.Internal;
 internal static class RedisQueueScripts
 {
     /// <summary>KEYS[1]: a partition stream; ARGV[1]: its capacity; ARGV[2]: the event. Returns the entry id, or nil when full.</summary>
-    public const string Enqueue = """
+    public static readonly RedisScript Enqueue = new("""
         if redis.call('XLEN', KEYS[1]) >= tonumber(ARGV[1]) then
           return false
         end
         return redis.call('XADD', KEYS[1], '*', 'j', ARGV[2])
-        """;
+        """);
 
     /// <summary>KEYS[1]: a partition stream; ARGV[1]: the group; ARGV[2…]: entry ids. Acknowledges and deletes the entries.</summary>
-    public const string Acknowledge = """
+    public static readonly RedisScript Acknowledge = new("""
         local ids = {unpack(ARGV, 2)}
         redis.call('XACK', KEYS[1], ARGV[1], unpack(ids))
         return redis.call('XDEL', KEYS[1], unpack(ids))
-        """;
+        """);
 
     /// <summary>
     /// KEYS[1]: a partition's owner key; ARGV[1]: this node; ARGV[2]: the lease in ms. Returns 1 when this node owned
     /// it and renewed it, 2 when it was free and this node took it, 0 when another node owns it.
     /// </summary>
-    public const string Lease = """
+    public static readonly RedisScript Lease = new("""
         local owner = redis.call('GET', KEYS[1])
         if owner == ARGV[1] then
           redis.call('PEXPIRE', KEYS[1], ARGV[2])
@@ -33,13 +33,13 @@ internal static class RedisQueueScripts
           return 2
         end
         return 0
-        """;
+        """);
 
     /// <summary>KEYS[1]: a partition's owner key; ARGV[1]: this node. Gives the partition up if this node owns it.</summary>
-    public const string Release = """
+    public static readonly RedisScript Release = new("""
         if redis.call('GET', KEYS[1]) == ARGV[1] then
           return redis.call('DEL', KEYS[1])
         end
         return 0
-        """;
+        """);
 }

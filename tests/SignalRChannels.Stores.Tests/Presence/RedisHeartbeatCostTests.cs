@@ -25,13 +25,14 @@ public sealed class RedisHeartbeatCostTests(ITestOutputHelper output)
         var channel = ChannelName.Parse("presence-cost");
 
         await JoinAsync(node, channel, 0, 10);
+        await node.HeartbeatAsync(default).DefaultTimeout(); // Redis may not have the script yet: NOSCRIPT, then EVAL
         var (heartbeatSmall, intervalSmall) = await CountAsync(node);
         await JoinAsync(node, channel, 10, 1_000);
         var (heartbeatLarge, intervalLarge) = await CountAsync(node);
 
         output.WriteLine($"10 connections: heartbeat {string.Join(",", heartbeatSmall)}; heartbeat+sweep {string.Join(",", intervalSmall)}");
         output.WriteLine($"1,000 connections: heartbeat {string.Join(",", heartbeatLarge)}; heartbeat+sweep {string.Join(",", intervalLarge)}");
-        Assert.Equal(["EVAL"], heartbeatSmall);
+        Assert.Equal(["EVALSHA"], heartbeatSmall);
         Assert.Equal(heartbeatSmall, heartbeatLarge);
         Assert.Equal(2, intervalSmall.Count);
         Assert.Equal(intervalSmall, intervalLarge);

@@ -101,8 +101,7 @@ public abstract class RedisPresenceStoreTestsBase : PresenceStoreSpecification, 
         // The node was only slow: it heartbeats while the sweep runs, which must end before it joins anything again.
         var duringTheSweep = await node.HeartbeatAsync(default).DefaultTimeout();
         var scoreDuringTheSweep = await database.SortedSetScoreAsync(PresenceRedisKeys.Leases(_prefix), "node-slow");
-        var released = (long)await database.ScriptEvaluateAsync(
-            PresenceRedisScripts.Release, [PresenceRedisKeys.Leases(_prefix)], ["node-slow", claim]).DefaultTimeout();
+        var released = (long)await PresenceRedisScripts.Release.EvaluateAsync(database, [PresenceRedisKeys.Leases(_prefix)], ["node-slow", claim]).DefaultTimeout();
         var afterTheSweep = await node.HeartbeatAsync(default).DefaultTimeout();
 
         Assert.True(duringTheSweep);
@@ -124,8 +123,7 @@ public abstract class RedisPresenceStoreTestsBase : PresenceStoreSpecification, 
         // The sweeper stalls for longer than the timeout; the node renews over its claim before anyone takes it over.
         Time.Advance(MemberTimeout + HeartbeatInterval);
         await node.HeartbeatAsync(default).DefaultTimeout();
-        var released = await _redis.Connection.GetDatabase().ScriptEvaluateAsync(
-            PresenceRedisScripts.Release, [PresenceRedisKeys.Leases(_prefix)], ["node-slow", claim]).DefaultTimeout();
+        var released = await PresenceRedisScripts.Release.EvaluateAsync(_redis.Connection.GetDatabase(), [PresenceRedisKeys.Leases(_prefix)], ["node-slow", claim]).DefaultTimeout();
 
         Assert.Equal(0L, (long)released);
         var score = await _redis.Connection.GetDatabase().SortedSetScoreAsync(PresenceRedisKeys.Leases(_prefix), "node-slow");
@@ -216,8 +214,8 @@ public abstract class RedisPresenceStoreTestsBase : PresenceStoreSpecification, 
 
     /// <summary>Runs the claim script as a sweeper does, at the fake clock's time.</summary>
     private async Task<long> ClaimAsync(string nodeId, long cutoff) =>
-        (long)await _redis.Connection.GetDatabase().ScriptEvaluateAsync(
-            PresenceRedisScripts.Claim,
+        (long)await PresenceRedisScripts.Claim.EvaluateAsync(
+            _redis.Connection.GetDatabase(),
             [PresenceRedisKeys.Leases(_prefix)],
             [nodeId, cutoff, -Time.GetUtcNow().ToUnixTimeMilliseconds(), CutoffMilliseconds]).DefaultTimeout();
 }
