@@ -52,13 +52,13 @@ public static class StreamEpoch
 
     private static byte NextByte()
     {
-        var block = t_block ??= new byte[BlockSize];
-        if (t_next == 0 || t_next == BlockSize)
+        if (t_block is null || t_next == BlockSize)
         {
-            RandomNumberGenerator.Fill(block);
+            t_block ??= new byte[BlockSize];
+            RandomNumberGenerator.Fill(t_block);
             t_next = 0;
         }
 
-        return block[t_next++];
+        return t_block[t_next++];
     }
 }
