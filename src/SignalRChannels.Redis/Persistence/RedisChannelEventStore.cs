@@ -77,7 +77,7 @@ internal sealed class RedisChannelEventStore(RedisConnection redis, IOptions<Cha
             }
         }
 
-        var result = await EvaluateAsync(Scripts.AppendPublish, channel, [.. arguments]).ConfigureAwait(false);
+        var result = await EvaluateAsync(RedisHistoryScripts.AppendPublish, channel, [.. arguments]).ConfigureAwait(false);
         var epoch = (string)result[0]!;
         return ([.. events.Select((e, i) => e.WithPosition((long)result[i + 2], epoch))], (long)result[1] == 1);
     }
@@ -106,7 +106,7 @@ internal sealed class RedisChannelEventStore(RedisConnection redis, IOptions<Cha
             arguments[6 + i] = names[i];
         }
 
-        var result = await EvaluateAsync(Scripts.Append, channel, arguments).ConfigureAwait(false);
+        var result = await EvaluateAsync(RedisHistoryScripts.Append, channel, arguments).ConfigureAwait(false);
         var previous = new long[names.Count];
         for (var i = 0; i < previous.Length; i++)
         {
@@ -140,7 +140,7 @@ internal sealed class RedisChannelEventStore(RedisConnection redis, IOptions<Cha
             arguments[5 + (3 * i)] = channelEvent.Event;
         }
 
-        var result = await EvaluateAsync(Scripts.AppendMany, channel, arguments).ConfigureAwait(false);
+        var result = await EvaluateAsync(RedisHistoryScripts.AppendMany, channel, arguments).ConfigureAwait(false);
         var epoch = (string)result[0]!;
         return [.. channelEvents.Select((e, i) => e.WithPosition((long)result[i + 1], epoch))];
     }
@@ -151,7 +151,7 @@ internal sealed class RedisChannelEventStore(RedisConnection redis, IOptions<Cha
         cancellationToken.ThrowIfCancellationRequested();
 
         var result = await EvaluateAsync(
-            Scripts.Read,
+            RedisHistoryScripts.Read,
             channel,
             Math.Max(query.Since?.Offset ?? 0, 0),
             query.Since?.Epoch ?? string.Empty,
@@ -168,7 +168,7 @@ internal sealed class RedisChannelEventStore(RedisConnection redis, IOptions<Cha
         cancellationToken.ThrowIfCancellationRequested();
 
         var result = await EvaluateAsync(
-            Scripts.Recover,
+            RedisHistoryScripts.Recover,
             channel,
             since.Offset,
             since.Epoch ?? string.Empty,
@@ -185,7 +185,7 @@ internal sealed class RedisChannelEventStore(RedisConnection redis, IOptions<Cha
     public async ValueTask<StreamPosition> GetPositionAsync(ChannelName channel, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return PositionOf(await EvaluateAsync(Scripts.Position, channel).ConfigureAwait(false));
+        return PositionOf(await EvaluateAsync(RedisHistoryScripts.Position, channel).ConfigureAwait(false));
     }
 
     private async Task<RedisResult[]> EvaluateAsync(RedisScript script, ChannelName channel, params RedisValue[] arguments)
@@ -199,16 +199,6 @@ internal sealed class RedisChannelEventStore(RedisConnection redis, IOptions<Cha
         RedisKey[] keys = [.. RedisKeys.History(_prefix, channel), RedisKeys.HistoryIds(_prefix, channel)];
         var result = await script.EvaluateAsync(database, keys, values).ConfigureAwait(false);
         return (RedisResult[])result!;
-    }
-
-    private static class Scripts
-    {
-        public static readonly RedisScript Append = new(RedisHistoryScripts.Append);
-        public static readonly RedisScript AppendMany = new(RedisHistoryScripts.AppendMany);
-        public static readonly RedisScript AppendPublish = new(RedisHistoryScripts.AppendPublish);
-        public static readonly RedisScript Read = new(RedisHistoryScripts.Read);
-        public static readonly RedisScript Recover = new(RedisHistoryScripts.Recover);
-        public static readonly RedisScript Position = new(RedisHistoryScripts.Position);
     }
 
     /// <summary>The event as stored: its position lives in the entry ID and the epoch key, not in the stored JSON.</summary>

@@ -41,7 +41,7 @@ internal static class RedisHistoryScripts
     /// recent ids is not appended again: its first offset is returned (a queue worker retrying after a failed send or a
     /// crash mid-send), with that offset minus one for each name (no event lies between).
     /// </summary>
-    public const string Append = Prelude + """
+    public static readonly RedisScript Append = new(Prelude + """
         if ARGV[7] ~= '' then
           local seen = redis.call('ZSCORE', KEYS[5], ARGV[7])
           if seen then
@@ -73,7 +73,7 @@ internal static class RedisHistoryScripts
           redis.call('PEXPIRE', KEYS[5], ARGV[4])
         end
         return result
-        """;
+        """);
 
     // For AppendMany and AppendPublish, whose ARGV[3…5] are size, TTL and how many recent ids to remember: appends one
     // event (ARGV[i]: the event, ARGV[i + 1]: its id or empty, ARGV[i + 2]: its name) after offset `top`, unless its id
@@ -114,7 +114,7 @@ internal static class RedisHistoryScripts
     /// ARGV[3]: size; ARGV[4]: TTL in ms; ARGV[5]: how many recent ids to remember; then triples from ARGV[6]: an event,
     /// its id (or empty) and its name. Appends each as <see cref="Append"/> does, in order. Returns {epoch, offset, offset, …}.
     /// </summary>
-    public const string AppendMany = Prelude + AppendOne + """
+    public static readonly RedisScript AppendMany = new(Prelude + AppendOne + """
         local result = {epoch}
         local offset = top
         for i = 6, #ARGV, 3 do
@@ -124,7 +124,7 @@ internal static class RedisHistoryScripts
         end
         expire_all(offset, top)
         return result
-        """;
+        """);
 
     /// <summary>
     /// <see cref="AppendMany"/> that also publishes each event to SignalR's backplane (<see cref="BackplaneMessages"/>):
@@ -134,7 +134,7 @@ internal static class RedisHistoryScripts
     /// <c>bin</c>, before the offset, before the epoch, after it). Returns {epoch, 1 when published else 0, offset, …}:
     /// an epoch of another length than the templates' is not published, and the caller sends the events itself.
     /// </summary>
-    public const string AppendPublish = Prelude + AppendOne + """
+    public static readonly RedisScript AppendPublish = new(Prelude + AppendOne + """
         local kinds = ARGV[7]
         local stride = 3 + 4 * #kinds
         local publish = #epoch == 8
@@ -192,13 +192,13 @@ internal static class RedisHistoryScripts
         end
         expire_all(offset, top)
         return result
-        """;
+        """);
 
     /// <summary>
     /// ARGV[3]: read after this offset; ARGV[4]: the since epoch, or empty for none; ARGV[5]: limit;
     /// ARGV[6]: 1 for newest first. Returns {epoch, top, id, event, id, event, …}.
     /// </summary>
-    public const string Read = Prelude + """
+    public static readonly RedisScript Read = new(Prelude + """
         local result = {epoch, top}
         local limit = tonumber(ARGV[5])
         if (ARGV[4] ~= '' and ARGV[4] ~= epoch) or limit == 0 or tonumber(ARGV[3]) >= top then
@@ -209,13 +209,13 @@ internal static class RedisHistoryScripts
           return add_entries(result, redis.call('XREVRANGE', KEYS[1], '+', from, 'COUNT', limit))
         end
         return add_entries(result, redis.call('XRANGE', KEYS[1], from, '+', 'COUNT', limit))
-        """;
+        """);
 
     /// <summary>
     /// ARGV[3]: the client's offset; ARGV[4]: its epoch, or empty for none; ARGV[5]: the most events to replay.
     /// Returns {epoch, top, 1, id, event, …} when recovered, else {epoch, top, 0}.
     /// </summary>
-    public const string Recover = Prelude + """
+    public static readonly RedisScript Recover = new(Prelude + """
         local since = tonumber(ARGV[3])
         local missed = top - since
         if ARGV[4] ~= epoch or since < 0 or missed < 0 or missed > tonumber(ARGV[5]) then
@@ -230,10 +230,10 @@ internal static class RedisHistoryScripts
           return {epoch, top, 0}
         end
         return add_entries({epoch, top, 1}, entries)
-        """;
+        """);
 
     /// <summary>Returns {epoch, top}.</summary>
-    public const string Position = Prelude + """
+    public static readonly RedisScript Position = new(Prelude + """
         return {epoch, top}
-        """;
+        """);
 }
