@@ -13,6 +13,7 @@
 //   --churn-rooms 2 --churn-members 1000 --churn-workers 20 --churn-seconds 10
 //   --redis 127.0.0.1:6379 (REDIS_URL) | --no-redis   --max-seconds 2400  --output report.md
 //   --perf <dir> (perf record of each server during its last measured round)   --smoke (seconds-long run)
+//   --control (fan-out also measures a second plain SignalR server: the A/A noise band of the run)
 //
 // `serve <channels|channelsmiddleware|plain|raw|pusher> [--redis host:port --prefix p]` is how the tool starts each server under test.
 using SignalRChannels.LoadTool.Run;

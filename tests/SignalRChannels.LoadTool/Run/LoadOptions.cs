@@ -127,6 +127,12 @@ internal sealed class LoadOptions
 
     public bool ServerGc { get; private set; } = true;
 
+    /// <summary>
+    /// Fan-out also measures a second plain SignalR server beside the first (an A/A control): its per-round ratio to
+    /// the first is how far two identical systems read apart in this run, the band a channels ratio must leave to mean anything.
+    /// </summary>
+    public bool Control { get; private set; }
+
     public string? OutputPath { get; private set; }
 
     /// <summary>When set, each measured server is profiled with <c>perf record</c> during its last measured round.</summary>
@@ -195,6 +201,7 @@ internal sealed class LoadOptions
                 case "--query-repeat": options.QueryRepeat = Int(); break;
                 case "--redis": options.Redis = Value(); break;
                 case "--no-redis": options.Redis = null; break;
+                case "--control": options.Control = true; break;
                 case "--max-seconds": options.MaxDuration = TimeSpan.FromSeconds(Int()); break;
                 case "--server-gc": options.ServerGc = bool.Parse(Value()); break;
                 case "--output": options.OutputPath = Value(); break;

@@ -7,6 +7,9 @@ namespace SignalRChannels.LoadTool.Run;
 /// <summary>Fan-out on one node, with light clients and with the official .NET client.</summary>
 internal sealed partial class Scenarios
 {
+    // Not "plain …": the paired ratios take the first system whose label starts with "plain" as the baseline.
+    private const string ControlLabel = "control: plain SignalR";
+
     /// <summary>Fan-out on one node: one channel, many subscribers, light clients; channels vs plain SignalR vs raw WebSockets.</summary>
     public async Task FanOutAsync(CancellationToken cancellationToken)
     {
@@ -15,6 +18,11 @@ internal sealed partial class Scenarios
         var channels = systems.Add(await StartAsync("channels", ServerKind.Channels, 1, redis: false, cancellationToken));
         var plain = systems.Add(await StartAsync("plain SignalR", ServerKind.Plain, 1, redis: false, cancellationToken));
         var raw = systems.Add(await StartAsync("raw WebSocket", ServerKind.Raw, 1, redis: false, cancellationToken));
+        if (options.Control)
+        {
+            systems.Add(await StartAsync(ControlLabel, ServerKind.Plain, 1, redis: false, cancellationToken));
+        }
+
         foreach (var system in systems)
         {
             await system.ConnectAsync(options.Connections, _ => [channel], cancellationToken);
@@ -28,7 +36,7 @@ internal sealed partial class Scenarios
             var c = results["channels"];
             var p = results["plain SignalR"];
             var r = results["raw WebSocket"];
-            rows.AddRange(new[] { c, p, r }.Select(t => ThroughputRow(phase, t, p, r)));
+            rows.AddRange(new[] { c, p, r }.Concat(results.TryGetValue(ControlLabel, out var control) ? [control] : []).Select(t => ThroughputRow(phase, t, p, r)));
             // Per server core: deliveries per CPU-second, 1 / CPU per delivery.
             var perCorePlain = p.ServerCpuMicrosecondsPerDelivery / c.ServerCpuMicrosecondsPerDelivery;
             var perCoreRaw = r.ServerCpuMicrosecondsPerDelivery / c.ServerCpuMicrosecondsPerDelivery;
